@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+const optionalUrl = z.url().optional();
+
+/** Every variable the app reads. `.env.example` documents each one; keep the two in step. */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SHOPIFY_API_KEY: z.string().min(1, "the app's client id from the Partner Dashboard"),
+  SHOPIFY_API_SECRET: z.string().min(1, "the app's client secret from the Partner Dashboard"),
+  SHOPIFY_APP_URL: z.url("the public https URL Shopify reaches the app on"),
+  SCOPES: z.string().min(1).default("read_products,read_orders,read_customers,read_themes"),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
+    .optional(),
+  EMBEDDED_POSTGRES_DIR: z.string().default(".data/postgres"),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 random bytes in base64 (openssl rand -base64 32)"),
+  KLAVIYO_API_URL: z.url().default("https://a.klaviyo.com"),
+  KLAVIYO_OAUTH_AUTHORIZE_URL: z.url().default("https://www.klaviyo.com/oauth/authorize"),
+  KLAVIYO_CLIENT_ID: z.string().optional(),
+  KLAVIYO_CLIENT_SECRET: z.string().optional(),
+  KLAVIYO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Rewrites Admin API calls to this origin: the local fake Shopify in the demo and tests. */
+  SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
+  WORKERS: z.enum(["on", "off"]).default("on"),
+  DEMO_MODE: booleanFlag,
+});
+
+export type AppConfig = z.infer<typeof environmentSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseConfig(environment: NodeJS.ProcessEnv): AppConfig {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = issue.path.join(".");
+      const missing = issue.code === "invalid_type" && environment[variable] === undefined;
+      return `  ${variable}: ${missing ? "is not set" : issue.message}`;
+    });
+    throw new ConfigError(`Invalid environment (see .env.example):\n${problems.join("\n")}`);
+  }
+  const config = result.data;
+  if (Boolean(config.KLAVIYO_CLIENT_ID) !== Boolean(config.KLAVIYO_CLIENT_SECRET)) {
+    throw new ConfigError(
+      "Invalid environment (see .env.example):\n  KLAVIYO_CLIENT_SECRET: KLAVIYO_CLIENT_ID and KLAVIYO_CLIENT_SECRET go together",
+    );
+  }
+  if (config.DEMO_MODE && config.NODE_ENV === "production" && !config.SHOPIFY_ADMIN_API_ORIGIN) {
+    throw new ConfigError(
+      "Invalid environment (see .env.example):\n  DEMO_MODE: the demo routes mint admin sessions and need the local fake Shopify (SHOPIFY_ADMIN_API_ORIGIN)",
+    );
+  }
+  return config;
+}
+
+let loaded: AppConfig | undefined;
+
+/** The validated configuration, read once; start-up calls this first so a bad environment fails before serving. */
+export function config(): AppConfig {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}

@@ -43,11 +43,13 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(environment: NodeJS.ProcessEnv): AppConfig {
-  const result = environmentSchema.safeParse(environment);
+  // A blank line copied from .env.example means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ""));
+  const result = environmentSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = issue.path.join(".");
-      const missing = issue.code === "invalid_type" && environment[variable] === undefined;
+      const missing = issue.code === "invalid_type" && present[variable] === undefined;
       return `  ${variable}: ${missing ? "is not set" : issue.message}`;
     });
     throw new ConfigError(`Invalid environment (see .env.example):\n${problems.join("\n")}`);

@@ -19,12 +19,15 @@ export async function requireShop(domain: string) {
 
 /**
  * Erases everything the app holds for a shop: sessions, the Klaviyo connection and every domain row
- * (cascading from Shop), plus its webhook log. Used by app/uninstalled and shop/redact.
+ * (cascading from Shop), plus its webhook log except the delivery doing the erasing, which keeps a replay of it
+ * from being processed again.
  */
-export async function eraseShopData(domain: string) {
+export async function eraseShopData(domain: string, options: { keepWebhookDeliveryId?: string } = {}) {
   await db().$transaction([
     db().session.deleteMany({ where: { shop: domain } }),
     db().shop.deleteMany({ where: { domain } }),
-    db().webhookDelivery.deleteMany({ where: { shopDomain: domain } }),
+    db().webhookDelivery.deleteMany({
+      where: { shopDomain: domain, ...(options.keepWebhookDeliveryId ? { id: { not: options.keepWebhookDeliveryId } } : {}) },
+    }),
   ]);
 }

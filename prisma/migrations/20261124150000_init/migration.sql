@@ -188,6 +188,7 @@ CREATE TABLE "WebhookDelivery" (
     "status" "WebhookDeliveryStatus" NOT NULL DEFAULT 'received',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "error" TEXT,
+    "result" JSONB,
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "processedAt" TIMESTAMP(3),
 

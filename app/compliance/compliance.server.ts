@@ -1,0 +1,60 @@
+import type { Prisma } from "@prisma/client";
+import { z } from "zod";
+import { db } from "../db.server";
+
+const customerReference = z.object({
+  customer: z.object({
+    id: z.union([z.number(), z.string()]).transform(String),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+  }),
+});
+
+function shopperMatch(shopId: string, customer: z.infer<typeof customerReference>["customer"]) {
+  return {
+    shopId,
+    OR: [
+      { shopifyCustomerId: customer.id },
+      ...(customer.email ? [{ email: customer.email.toLowerCase() }] : []),
+      ...(customer.phone ? [{ phone: customer.phone }] : []),
+    ],
+  };
+}
+
+/**
+ * customers/data_request: everything the app holds about the customer, kept on the delivery record so the
+ * merchant can hand it over (Shopify expects the app to provide it to the merchant).
+ */
+export async function compileCustomerData(shopDomain: string, payload: unknown) {
+  const { customer } = customerReference.parse(payload);
+  const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop) return { shoppers: [], orders: [] };
+  const shoppers = await db().shopper.findMany({
+    where: shopperMatch(shop.id, customer),
+    include: {
+      conversations: { include: { messages: { orderBy: { createdAt: "asc" } } } },
+      recommendations: true,
+    },
+  });
+  const orders = await db().order.findMany({ where: { shopId: shop.id, shopifyCustomerId: customer.id } });
+  return JSON.parse(JSON.stringify({ shoppers, orders })) as Prisma.InputJsonObject;
+}
+
+/** customers/redact: deletes the customer's shopper identities (conversations cascade) and mirrored orders. */
+export async function redactCustomer(shopDomain: string, payload: unknown) {
+  const { customer } = customerReference.parse(payload);
+  const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
+  if (!shop) return;
+  await db().$transaction([
+    db().shopper.deleteMany({ where: shopperMatch(shop.id, customer) }),
+    db().order.deleteMany({
+      where: {
+        shopId: shop.id,
+        OR: [
+          { shopifyCustomerId: customer.id },
+          ...(customer.email ? [{ email: customer.email.toLowerCase() }] : []),
+        ],
+      },
+    }),
+  ]);
+}

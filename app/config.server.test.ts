@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config.server";
+
+const valid = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://app.example.com",
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
+
+describe("configuration", () => {
+  it("applies defaults for everything optional", () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({ PORT: 3000, KLAVIYO_API_URL: "https://a.klaviyo.com", WORKERS: "on", DEMO_MODE: false });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names every missing or malformed variable in one error", () => {
+    let message = "";
+    try {
+      parseConfig({ SHOPIFY_API_KEY: "key", SHOPIFY_APP_URL: "not a url", ENCRYPTION_KEY: "short", DATABASE_URL: "mysql://x" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain("SHOPIFY_API_SECRET: is not set");
+    expect(message).toContain("SHOPIFY_APP_URL:");
+    expect(message).toContain("ENCRYPTION_KEY: must be 32 random bytes in base64");
+    expect(message).toContain("DATABASE_URL: must be a postgres:// or postgresql:// connection string");
+    expect(message).not.toContain("SHOPIFY_API_KEY");
+  });
+
+  it("treats blank values copied from .env.example as unset", () => {
+    expect(parseConfig({ ...valid, DATABASE_URL: "", KLAVIYO_CLIENT_ID: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("requires the Klaviyo OAuth client id and secret together", () => {
+    expect(() => parseConfig({ ...valid, KLAVIYO_CLIENT_ID: "abc" })).toThrow(/KLAVIYO_CLIENT_ID and KLAVIYO_CLIENT_SECRET go together/);
+  });
+
+  it("refuses demo mode in production unless Shopify is the local fake", () => {
+    expect(() => parseConfig({ ...valid, NODE_ENV: "production", DEMO_MODE: "true" })).toThrow(/DEMO_MODE/);
+  });
+});

@@ -1,0 +1,202 @@
+import type { Channel, Conversation, Message, Shopper } from "@prisma/client";
+import { db, type Transaction } from "../db.server";
+import { mayShareWithKlaviyo, linkShopper, type ShopperClaims } from "../identity/identity.server";
+import type { ConversationFact, RecommendedProduct, ShopperIdentity } from "../klaviyo/events";
+import { recordKlaviyoEvent } from "../klaviyo/outbox.server";
+
+export const SHOPPER_REQUESTED = "shopper-requested";
+export const MAX_MESSAGE_LENGTH = 4000;
+
+/** Until the AI agent answers, the shopper is told honestly that a person will reply in the same thread. */
+export const HANDOFF_NOTICE = "Thanks for your message! A member of our team will reply here shortly.";
+
+export class ConversationNotFoundError extends Error {
+  override name = "ConversationNotFoundError";
+}
+
+export type ConversationWithMessages = Conversation & { messages: Message[] };
+
+function identityOf(shopper: Shopper): ShopperIdentity {
+  return {
+    anonymousId: shopper.anonymousId,
+    email: shopper.email,
+    phone: shopper.phone,
+    shopifyCustomerId: shopper.shopifyCustomerId,
+    klaviyoExchangeId: shopper.klaviyoExchangeId,
+  };
+}
+
+/** Every conversation change that Klaviyo should hear about goes through here, inside the change's transaction. */
+async function emit(tx: Transaction, shopId: string, shopper: Shopper, fact: ConversationFact) {
+  if (mayShareWithKlaviyo(shopper)) await recordKlaviyoEvent(tx, shopId, fact);
+}
+
+async function loadOwned(tx: Transaction, shopId: string, conversationId: string) {
+  const conversation = await tx.conversation.findFirst({
+    where: { id: conversationId, shopId },
+    include: { shopper: true },
+  });
+  if (!conversation) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
+  return conversation;
+}
+
+export async function startConversation(input: {
+  shopId: string;
+  channel: Channel;
+  shopper: ShopperClaims;
+  firstMessage: string;
+}): Promise<ConversationWithMessages> {
+  return db().$transaction(async (tx) => {
+    const shopper = await linkShopper(tx, input.shopId, input.shopper);
+    const startedAt = new Date();
+    const conversation = await tx.conversation.create({
+      data: {
+        shopId: input.shopId,
+        shopperId: shopper.id,
+        channel: input.channel,
+        startedAt,
+        lastMessageAt: startedAt,
+        messages: {
+          create: [
+            { author: "shopper", body: input.firstMessage, createdAt: startedAt },
+            { author: "system", body: HANDOFF_NOTICE, createdAt: new Date(startedAt.getTime() + 1) },
+          ],
+        },
+      },
+      include: { messages: { orderBy: { createdAt: "asc" } } },
+    });
+    await emit(tx, input.shopId, shopper, {
+      kind: "started",
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      firstMessage: input.firstMessage,
+      occurredAt: startedAt,
+      shopper: identityOf(shopper),
+    });
+    return conversation;
+  });
+}
+
+/** The shopper's side of the thread; `anonymousId` must match the conversation's shopper (ids are not secrets). */
+export async function findShopperConversation(shopId: string, conversationId: string, anonymousId: string) {
+  const conversation = await db().conversation.findFirst({
+    where: { id: conversationId, shopId, shopper: { anonymousId } },
+    include: { messages: { orderBy: { createdAt: "asc" } } },
+  });
+  if (!conversation) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
+  return conversation;
+}
+
+export async function addShopperMessage(input: {
+  shopId: string;
+  conversationId: string;
+  shopper: ShopperClaims;
+  body: string;
+}): Promise<ConversationWithMessages> {
+  await findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
+  await db().$transaction(async (tx) => {
+    await linkShopper(tx, input.shopId, input.shopper);
+    const now = new Date();
+    await tx.message.create({ data: { conversationId: input.conversationId, author: "shopper", body: input.body, createdAt: now } });
+    await tx.conversation.update({
+      where: { id: input.conversationId },
+      data: { lastMessageAt: now },
+    });
+  });
+  return findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
+}
+
+export async function addStaffReply(shopId: string, conversationId: string, body: string) {
+  return db().$transaction(async (tx) => {
+    await loadOwned(tx, shopId, conversationId);
+    const now = new Date();
+    await tx.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: now } });
+    return tx.message.create({ data: { conversationId, author: "staff", body, createdAt: now } });
+  });
+}
+
+export async function escalateConversation(input: { shopId: string; conversationId: string; reason: string }) {
+  return db().$transaction(async (tx) => {
+    const conversation = await loadOwned(tx, input.shopId, input.conversationId);
+    if (conversation.status === "escalated") return conversation;
+    const escalatedAt = new Date();
+    const updated = await tx.conversation.update({
+      where: { id: conversation.id },
+      data: { status: "escalated", escalatedAt, escalationReason: input.reason },
+    });
+    await emit(tx, input.shopId, conversation.shopper, {
+      kind: "escalated",
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      reason: input.reason,
+      skill: conversation.skill,
+      tags: conversation.tags,
+      occurredAt: escalatedAt,
+      shopper: identityOf(conversation.shopper),
+    });
+    return updated;
+  });
+}
+
+export async function resolveConversation(input: { shopId: string; conversationId: string }) {
+  return db().$transaction(async (tx) => {
+    const conversation = await loadOwned(tx, input.shopId, input.conversationId);
+    if (conversation.status === "resolved") return conversation;
+    const resolvedAt = new Date();
+    const updated = await tx.conversation.update({
+      where: { id: conversation.id },
+      data: { status: "resolved", resolvedAt },
+    });
+    await emit(tx, input.shopId, conversation.shopper, {
+      kind: "resolved",
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      skill: conversation.skill,
+      tags: conversation.tags,
+      resolutionTimeSeconds: Math.round((resolvedAt.getTime() - conversation.startedAt.getTime()) / 1000),
+      occurredAt: resolvedAt,
+      shopper: identityOf(conversation.shopper),
+    });
+    return updated;
+  });
+}
+
+export async function classifyConversation(input: { shopId: string; conversationId: string; skill?: string | null; tags?: string[] }) {
+  return db().$transaction(async (tx) => {
+    await loadOwned(tx, input.shopId, input.conversationId);
+    return tx.conversation.update({
+      where: { id: input.conversationId },
+      data: {
+        ...(input.skill !== undefined ? { skill: input.skill } : {}),
+        ...(input.tags ? { tags: [...new Set(input.tags.map((tag) => tag.trim()).filter(Boolean))] } : {}),
+      },
+    });
+  });
+}
+
+export async function recordRecommendation(input: { shopId: string; conversationId: string; products: RecommendedProduct[] }) {
+  if (input.products.length === 0) throw new RangeError("A recommendation needs at least one product");
+  return db().$transaction(async (tx) => {
+    const conversation = await loadOwned(tx, input.shopId, input.conversationId);
+    const recommendedAt = new Date();
+    const recommendation = await tx.productRecommendation.create({
+      data: {
+        shopId: input.shopId,
+        conversationId: conversation.id,
+        shopperId: conversation.shopperId,
+        products: input.products.map((product) => ({ ...product })),
+        recommendedAt,
+      },
+    });
+    await emit(tx, input.shopId, conversation.shopper, {
+      kind: "recommended",
+      conversationId: conversation.id,
+      recommendationId: recommendation.id,
+      channel: conversation.channel,
+      products: input.products,
+      occurredAt: recommendedAt,
+      shopper: identityOf(conversation.shopper),
+    });
+    return recommendation;
+  });
+}

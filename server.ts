@@ -1,0 +1,91 @@
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { parseConfig } from "./app/config.server";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/database/embedded.server";
+import { applyMigrations } from "./app/database/migrate.server";
+
+const BUILD_PATH = path.resolve(import.meta.dirname, "build/server/index.js");
+
+export interface RunningApp {
+  url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface AppServerOptions {
+  port?: number;
+  /** Keep the embedded database's data directory across runs (the demo) or throw it away (tests). */
+  ephemeralDatabase?: boolean;
+}
+
+/**
+ * Start-up order matters: validate the environment (fail before anything listens), provide the database
+ * (embedded when DATABASE_URL is unset), migrate, and only then load the app, whose modules read the config.
+ */
+export async function startAppServer(options: AppServerOptions = {}): Promise<RunningApp> {
+  const settings = parseConfig(process.env);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!settings.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres({
+      directory: settings.EMBEDDED_POSTGRES_DIR,
+      port: settings.EMBEDDED_POSTGRES_PORT,
+      ephemeral: options.ephemeralDatabase,
+    });
+    process.env.DATABASE_URL = embedded.url;
+  }
+  const databaseUrl = process.env.DATABASE_URL!;
+  await applyMigrations(databaseUrl);
+
+  const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild & {
+    entry: { module: { startBackgroundWork(): Promise<{ stop(): Promise<void> }> } };
+  };
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/assets", express.static(path.resolve(import.meta.dirname, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.resolve(import.meta.dirname, "build/client"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+  const background = settings.WORKERS === "on" ? await build.entry.module.startBackgroundWork() : undefined;
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(options.port ?? settings.PORT, "0.0.0.0", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : settings.PORT;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${port}`,
+    databaseUrl,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await background?.stop();
+        await embedded?.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export function stopOnSignals(app: { stop(): Promise<void> }) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      app.stop().then(
+        () => process.exit(0),
+        (error) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const app = await startAppServer();
+  stopOnSignals(app);
+  console.log(`Customer Agent listening on ${app.url}`);
+}

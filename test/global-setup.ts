@@ -1,0 +1,105 @@
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../app/database/embedded.server";
+import { applyMigrations } from "../app/database/migrate.server";
+import { startFakeKlaviyo } from "../fakes/klaviyo/server";
+import { startFakeShopify } from "../fakes/shopify/server";
+import { startAppServer } from "../server";
+import { TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    appUrl: string;
+    databaseUrl: string;
+    fakeKlaviyoUrl: string;
+    fakeShopifyUrl: string;
+  }
+}
+
+/**
+ * One app for the whole run, as it runs in production (the built server, real PostgreSQL, background workers),
+ * talking to local fakes of Shopify and Klaviyo. Tests isolate by creating their own shop (and Klaviyo account),
+ * which is how the app itself isolates merchants.
+ */
+export default async function setup(project: TestProject) {
+  const cleanups: Array<() => Promise<void>> = [];
+  const databaseUrl = await provideDatabase(cleanups);
+  await applyMigrations(databaseUrl);
+
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const klaviyo = await startFakeKlaviyo();
+  cleanups.push(() => klaviyo.close());
+  const shopify = await startFakeShopify({ apiSecret: TEST_API_SECRET, appUrl, shops: [] });
+  cleanups.push(() => shopify.close());
+
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATABASE_URL: databaseUrl,
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    KLAVIYO_API_URL: klaviyo.url,
+    KLAVIYO_REQUEST_TIMEOUT_MS: "2000",
+    SHOPIFY_ADMIN_API_ORIGIN: shopify.url,
+    WORKERS: "on",
+    DEMO_MODE: "true",
+  });
+  const app = await startAppServer({ port: appPort });
+  cleanups.push(() => app.stop());
+
+  project.provide("appUrl", appUrl);
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("fakeKlaviyoUrl", klaviyo.url);
+  project.provide("fakeShopifyUrl", shopify.url);
+
+  return async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+}
+
+/** DATABASE_URL names a server to borrow: the run gets its own database there and drops it afterwards. */
+async function provideDatabase(cleanups: Array<() => Promise<void>>): Promise<string> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = `customer_agent_test_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    cleanups.push(async () => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    });
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  }
+  // Not created here: PostgreSQL runs as its own user and must own the directory it initialises.
+  const directory = path.join(os.tmpdir(), `customer-agent-test-pg-${randomBytes(4).toString("hex")}`);
+  const database = await startEmbeddedPostgres({ directory, port: await freePort(), ephemeral: true });
+  cleanups.push(async () => {
+    await database.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+  return database.url;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

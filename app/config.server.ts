@@ -42,7 +42,7 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function parseConfig(environment: NodeJS.ProcessEnv): AppConfig {
+export function parseConfig(environment: Record<string, string | undefined>): AppConfig {
   // A blank line copied from .env.example means "not set", not "set to nothing".
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ""));
   const result = environmentSchema.safeParse(present);

@@ -26,6 +26,7 @@ export default function AppLayout() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/conversations">Conversations</Link>
         <Link to="/app/klaviyo">Klaviyo</Link>
         <Link to="/app/events">Event delivery</Link>
       </NavMenu>

@@ -1,0 +1,43 @@
+import type { ConversationStatus, Prisma } from "@prisma/client";
+import { db } from "../db.server";
+
+export const INBOX_PAGE_SIZE = 25;
+
+/** The merchant's inbox: newest activity first, escalated conversations (waiting for a person) on their own tab. */
+export async function listConversations(shopId: string, options: { status?: ConversationStatus; cursor?: string }) {
+  const where: Prisma.ConversationWhereInput = { shopId, ...(options.status ? { status: options.status } : {}) };
+  const rows = await db().conversation.findMany({
+    where,
+    orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
+    take: INBOX_PAGE_SIZE + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    include: {
+      shopper: { select: { email: true, phone: true, shopifyCustomerId: true, anonymousId: true } },
+      messages: { orderBy: { createdAt: "desc" }, take: 1, select: { body: true, author: true } },
+    },
+  });
+  const page = rows.slice(0, INBOX_PAGE_SIZE);
+  return { conversations: page, nextCursor: rows.length > INBOX_PAGE_SIZE ? page.at(-1)!.id : null };
+}
+
+export async function conversationCounts(shopId: string) {
+  const groups = await db().conversation.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } });
+  return Object.fromEntries(groups.map((group) => [group.status, group._count._all])) as Partial<Record<ConversationStatus, number>>;
+}
+
+export async function conversationThread(shopId: string, conversationId: string) {
+  return db().conversation.findFirst({
+    where: { id: conversationId, shopId },
+    include: {
+      shopper: true,
+      messages: { orderBy: { createdAt: "asc" } },
+      recommendations: { orderBy: { recommendedAt: "asc" } },
+      klaviyoEvents: { orderBy: { occurredAt: "asc" }, select: { id: true, metric: true, status: true, occurredAt: true } },
+    },
+  });
+}
+
+/** How the merchant recognises a shopper: the best identifier we hold. */
+export function shopperLabel(shopper: { email: string | null; phone: string | null; shopifyCustomerId: string | null; anonymousId: string }) {
+  return shopper.email ?? shopper.phone ?? (shopper.shopifyCustomerId ? `Customer ${shopper.shopifyCustomerId}` : `Visitor ${shopper.anonymousId.slice(0, 8)}`);
+}

@@ -2,6 +2,8 @@ import { createHmac, randomUUID } from "node:crypto";
 import { config } from "../config.server";
 
 export const DEMO_SHOP = "demo-outfitters.myshopify.com";
+export const DEMO_SHOP_ACCESS_TOKEN = "shpat_demo_outfitters_offline_token";
+export const DEMO_KLAVIYO_API_KEY = "pk_demo_outfitters_0000000000000000";
 
 /** The demo routes exist only in DEMO_MODE; anywhere else they answer 404 like any unknown path. */
 export function requireDemoMode() {

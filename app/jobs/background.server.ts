@@ -1,3 +1,4 @@
+import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
 import { processWebhookDelivery } from "../webhooks/process.server";
 import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
 
@@ -7,15 +8,17 @@ export interface BackgroundWork {
 
 /**
  * Starts this instance's share of the background work. Every instance may run it: pg-boss hands each job to one
- * worker, so adding instances adds throughput rather than duplicates.
+ * worker and Klaviyo accounts are leased to one instance at a time, so more instances add throughput, not duplicates.
  */
 export async function startBackgroundWork(): Promise<BackgroundWork> {
   const boss = await jobQueue();
   await boss.work<{ deliveryId: string }>(QUEUES.processWebhook, { batchSize: 5 }, async (jobs) => {
     for (const job of jobs) await processWebhookDelivery(job.data.deliveryId);
   });
+  const klaviyo = await startKlaviyoDelivery();
   return {
     async stop() {
+      await klaviyo.stop();
       await stopJobQueue();
     },
   };

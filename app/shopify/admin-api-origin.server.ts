@@ -9,7 +9,7 @@ export function routeAdminApiTo(origin: string) {
   const upstream = abstractFetch;
   setAbstractFetchFunc(async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.pathname.startsWith("/admin/")) {
+    if (url.pathname.startsWith("/admin/") && url.host !== target.host) {
       const rewritten = new URL(url.pathname + url.search, target);
       rewritten.searchParams.set("shop", url.hostname);
       return upstream(rewritten.toString(), init);

@@ -1,0 +1,97 @@
+import { db } from "../db.server";
+import { unauthenticated } from "../shopify.server";
+
+const PRODUCTS_PAGE = `#graphql
+  query CatalogPage($first: Int!, $after: String) {
+    products(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        handle
+        title
+        description
+        vendor
+        productType
+        tags
+        status
+        updatedAt
+        featuredImage { url }
+        variants(first: 100) { nodes { id title sku price inventoryQuantity } }
+      }
+    }
+  }`;
+
+interface CatalogPage {
+  products: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      handle: string;
+      title: string;
+      description: string;
+      vendor: string | null;
+      productType: string | null;
+      tags: string[];
+      status: string;
+      updatedAt: string;
+      featuredImage: { url: string } | null;
+      variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
+    }>;
+  };
+}
+
+export class CatalogSyncError extends Error {
+  override name = "CatalogSyncError";
+}
+
+/**
+ * Mirrors the whole catalog through the Admin GraphQL API, page by page. Run after install (webhooks keep it
+ * fresh afterwards); idempotent, so a rerun after a failure simply continues the mirror.
+ */
+export async function syncCatalog(shopDomain: string): Promise<number> {
+  const shop = await db().shop.findUniqueOrThrow({ where: { domain: shopDomain } });
+  const { admin } = await unauthenticated.admin(shopDomain);
+  let after: string | null = null;
+  let count = 0;
+  do {
+    const response = await admin.graphql(PRODUCTS_PAGE, { variables: { first: 100, after } });
+    const body = (await response.json()) as { data?: CatalogPage; errors?: unknown };
+    if (!body.data) throw new CatalogSyncError(`Shopify refused the catalog query: ${JSON.stringify(body.errors)}`);
+    for (const product of body.data.products.nodes) {
+      const prices = product.variants.nodes.map((variant) => Number(variant.price));
+      const fields = {
+        handle: product.handle,
+        title: product.title,
+        description: product.description,
+        vendor: product.vendor,
+        productType: product.productType,
+        tags: product.tags,
+        status: product.status.toLowerCase(),
+        imageUrl: product.featuredImage?.url ?? null,
+        priceMin: String(prices.length ? Math.min(...prices) : 0),
+        priceMax: String(prices.length ? Math.max(...prices) : 0),
+        shopifyUpdatedAt: new Date(product.updatedAt),
+      };
+      const shopifyId = product.id.split("/").at(-1)!;
+      await db().$transaction(async (tx) => {
+        const saved = await tx.product.upsert({
+          where: { shopId_shopifyId: { shopId: shop.id, shopifyId } },
+          create: { shopId: shop.id, shopifyId, ...fields },
+          update: fields,
+        });
+        for (const variant of product.variants.nodes) {
+          const variantId = variant.id.split("/").at(-1)!;
+          const variantFields = { title: variant.title, sku: variant.sku || null, price: variant.price, inventory: variant.inventoryQuantity };
+          await tx.productVariant.upsert({
+            where: { productId_shopifyId: { productId: saved.id, shopifyId: variantId } },
+            create: { productId: saved.id, shopifyId: variantId, ...variantFields },
+            update: variantFields,
+          });
+        }
+      });
+      count++;
+    }
+    after = body.data.products.pageInfo.hasNextPage ? body.data.products.pageInfo.endCursor : null;
+  } while (after);
+  return count;
+}

@@ -1,0 +1,72 @@
+import type { KlaviyoEventStatus, Prisma } from "@prisma/client";
+import { db, type Transaction } from "../db.server";
+import { buildKlaviyoEvent, type ConversationFact } from "./events";
+
+export const OUTBOX_CHANNEL = "klaviyo_outbox";
+export const DELIVERY_LOG_PAGE_SIZE = 50;
+
+/**
+ * Writes the event in the caller's transaction, so it exists exactly when the conversation change does; the
+ * NOTIFY is delivered on commit and wakes a delivery engine at once. Recording the same fact twice is a no-op.
+ */
+export async function recordKlaviyoEvent(tx: Transaction, shopId: string, fact: ConversationFact): Promise<void> {
+  const event = buildKlaviyoEvent(fact);
+  await tx.klaviyoEvent.createMany({
+    data: [
+      {
+        shopId,
+        conversationId: fact.conversationId,
+        metric: event.metric,
+        uniqueId: event.uniqueId,
+        occurredAt: event.occurredAt,
+        payload: event.attributes as unknown as Prisma.InputJsonObject,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, ${shopId})`;
+}
+
+/** The merchant's retry after fixing the cause: failed events go back to the queue, due now. */
+export async function retryFailedEvents(shopId: string, eventIds?: string[]): Promise<number> {
+  const { count } = await db().klaviyoEvent.updateMany({
+    where: { shopId, status: "failed", ...(eventIds ? { id: { in: eventIds } } : {}) },
+    data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null, lastStatusCode: null },
+  });
+  if (count > 0) await db().$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, ${shopId})`;
+  return count;
+}
+
+export async function listDeliveryLog(shopId: string, options: { status?: KlaviyoEventStatus; cursor?: string; take?: number } = {}) {
+  const take = options.take ?? DELIVERY_LOG_PAGE_SIZE;
+  const rows = await db().klaviyoEvent.findMany({
+    where: { shopId, ...(options.status ? { status: options.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    select: {
+      id: true,
+      metric: true,
+      conversationId: true,
+      status: true,
+      attempts: true,
+      occurredAt: true,
+      deliveredAt: true,
+      nextAttemptAt: true,
+      lastError: true,
+      lastStatusCode: true,
+    },
+  });
+  const events = rows.slice(0, take);
+  return { events, nextCursor: rows.length > take ? events.at(-1)!.id : null };
+}
+
+export async function deliverySummary(shopId: string) {
+  const [groups, oldestPending] = await Promise.all([
+    db().klaviyoEvent.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
+    db().klaviyoEvent.findFirst({ where: { shopId, status: "pending" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+  ]);
+  const counts: Record<KlaviyoEventStatus, number> = { pending: 0, delivered: 0, failed: 0 };
+  for (const group of groups) counts[group.status] = group._count._all;
+  return { counts, oldestPendingSince: oldestPending?.createdAt ?? null };
+}

@@ -1,0 +1,103 @@
+import { db } from "../db.server";
+import { unauthenticated } from "../shopify.server";
+
+const ORDERS_PAGE = `#graphql
+  query RecentOrders($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        name
+        email
+        phone
+        createdAt
+        processedAt
+        updatedAt
+        displayFinancialStatus
+        customer { id }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        lineItems(first: 100) { nodes { title quantity sku variant { id } product { id } originalUnitPriceSet { shopMoney { amount } } } }
+      }
+    }
+  }`;
+
+interface OrdersPage {
+  orders: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      name: string;
+      email: string | null;
+      phone: string | null;
+      createdAt: string;
+      processedAt: string | null;
+      updatedAt: string;
+      displayFinancialStatus: string | null;
+      customer: { id: string } | null;
+      totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
+      lineItems: {
+        nodes: Array<{
+          title: string;
+          quantity: number;
+          sku: string | null;
+          variant: { id: string } | null;
+          product: { id: string } | null;
+          originalUnitPriceSet: { shopMoney: { amount: string } };
+        }>;
+      };
+    }>;
+  };
+}
+
+export class OrderSyncError extends Error {
+  override name = "OrderSyncError";
+}
+
+const numericId = (gid: string) => gid.split("/").at(-1)!;
+
+/**
+ * Mirrors the orders of the last `days` days (what read_orders can see) so "ordered since the recommendation"
+ * holds from install on; orders/* webhooks keep the mirror current afterwards.
+ */
+export async function syncRecentOrders(shopDomain: string, days = 60): Promise<number> {
+  const shop = await db().shop.findUniqueOrThrow({ where: { domain: shopDomain } });
+  const { admin } = await unauthenticated.admin(shopDomain);
+  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  let after: string | null = null;
+  let count = 0;
+  do {
+    const response = await admin.graphql(ORDERS_PAGE, { variables: { first: 100, after, query: `created_at:>${since}` } });
+    const body = (await response.json()) as { data?: OrdersPage; errors?: unknown };
+    if (!body.data) throw new OrderSyncError(`Shopify refused the orders query: ${JSON.stringify(body.errors)}`);
+    for (const order of body.data.orders.nodes) {
+      const shopifyId = numericId(order.id);
+      const fields = {
+        name: order.name,
+        shopifyCustomerId: order.customer ? numericId(order.customer.id) : null,
+        email: order.email?.toLowerCase() ?? null,
+        phone: order.phone,
+        totalPrice: order.totalPriceSet.shopMoney.amount,
+        currencyCode: order.totalPriceSet.shopMoney.currencyCode,
+        financialStatus: order.displayFinancialStatus?.toLowerCase() ?? null,
+        lineItems: order.lineItems.nodes.map((item) => ({
+          productId: item.product ? numericId(item.product.id) : null,
+          variantId: item.variant ? numericId(item.variant.id) : null,
+          sku: item.sku,
+          title: item.title,
+          quantity: item.quantity,
+          price: item.originalUnitPriceSet.shopMoney.amount,
+        })),
+        placedAt: new Date(order.processedAt ?? order.createdAt),
+        shopifyUpdatedAt: new Date(order.updatedAt),
+      };
+      await db().order.upsert({
+        where: { shopId_shopifyId: { shopId: shop.id, shopifyId } },
+        create: { shopId: shop.id, shopifyId, ...fields },
+        update: fields,
+      });
+      count++;
+    }
+    after = body.data.orders.pageInfo.hasNextPage ? body.data.orders.pageInfo.endCursor : null;
+  } while (after);
+  return count;
+}

@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
 import { db } from "./db.server";
@@ -18,6 +18,7 @@ const shopify = shopifyApp({
   scopes: settings.SCOPES.split(","),
   appUrl: settings.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
+  logger: { level: settings.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
   sessionStorage: new PrismaSessionStorage(db()),
   distribution: AppDistribution.AppStore,
   future: {

@@ -12,7 +12,7 @@ export interface BackgroundWork {
  */
 export async function startBackgroundWork(): Promise<BackgroundWork> {
   const boss = await jobQueue();
-  await boss.work<{ deliveryId: string }>(QUEUES.processWebhook, { batchSize: 5 }, async (jobs) => {
+  await boss.work<{ deliveryId: string }>(QUEUES.processWebhook, { batchSize: 5, pollingIntervalSeconds: 0.5 }, async (jobs) => {
     for (const job of jobs) await processWebhookDelivery(job.data.deliveryId);
   });
   const klaviyo = await startKlaviyoDelivery();

@@ -3,7 +3,6 @@ import { config } from "../config.server";
 
 export const QUEUES = {
   processWebhook: "webhooks.process",
-  sweepWebhooks: "webhooks.sweep",
 } as const;
 
 declare global {

@@ -48,7 +48,13 @@ interface ProxyContext {
 }
 
 async function authenticateProxy(request: Request): Promise<ProxyContext> {
-  await authenticate.public.appProxy(request);
+  try {
+    await authenticate.public.appProxy(request);
+  } catch (failure) {
+    // The library answers a bad or missing signature with 400; to the caller it is an unauthenticated request.
+    if (failure instanceof Response && failure.status === 400) throw new Response("Invalid app proxy signature", { status: 401 });
+    throw failure;
+  }
   const url = new URL(request.url);
   const shop = await requireShop(url.searchParams.get("shop")!);
   return { shopId: shop.id, loggedInCustomerId: url.searchParams.get("logged_in_customer_id") || null };

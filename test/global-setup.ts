@@ -18,6 +18,7 @@ declare module "vitest" {
     databaseUrl: string;
     fakeKlaviyoUrl: string;
     fakeShopifyUrl: string;
+    isolatedDatabaseUrl: string;
   }
 }
 
@@ -30,6 +31,8 @@ export default async function setup(project: TestProject) {
   const cleanups: Array<() => Promise<void>> = [];
   const databaseUrl = await provideDatabase(cleanups);
   await applyMigrations(databaseUrl);
+  const isolatedDatabaseUrl = await createSiblingDatabase(new URL("/postgres", databaseUrl).toString(), `isolated_${randomBytes(4).toString("hex")}`, cleanups);
+  await applyMigrations(isolatedDatabaseUrl);
 
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
@@ -58,6 +61,7 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("fakeKlaviyoUrl", klaviyo.url);
   project.provide("fakeShopifyUrl", shopify.url);
+  project.provide("isolatedDatabaseUrl", isolatedDatabaseUrl);
 
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -67,22 +71,7 @@ export default async function setup(project: TestProject) {
 /** DATABASE_URL names a server to borrow: the run gets its own database there and drops it afterwards. */
 async function provideDatabase(cleanups: Array<() => Promise<void>>): Promise<string> {
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const name = `customer_agent_test_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    });
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
+  if (serverUrl) return createSiblingDatabase(serverUrl, randomBytes(4).toString("hex"), cleanups);
   // Not created here: PostgreSQL runs as its own user and must own the directory it initialises.
   const directory = path.join(os.tmpdir(), `customer-agent-test-pg-${randomBytes(4).toString("hex")}`);
   const database = await startEmbeddedPostgres({ directory, port: await freePort(), ephemeral: true });
@@ -91,6 +80,25 @@ async function provideDatabase(cleanups: Array<() => Promise<void>>): Promise<st
     await rm(directory, { recursive: true, force: true });
   });
   return database.url;
+}
+
+/**
+ * A second database on the same server, with no app server attached: tests that run their own Klaviyo delivery
+ * engines (with a simulated clock, or killed mid-batch) work there without the app's engine competing.
+ */
+async function createSiblingDatabase(serverUrl: string, suffix: string, cleanups: Array<() => Promise<void>>): Promise<string> {
+  const name = `customer_agent_test_${suffix}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await run(`CREATE DATABASE ${name}`);
+  cleanups.push(() => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 async function freePort(): Promise<number> {

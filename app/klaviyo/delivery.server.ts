@@ -27,6 +27,8 @@ export interface DeliveryOptions {
   leaseMs?: number;
   pollIntervalMs?: number;
   credentialsFor?: (connection: KlaviyoConnection) => Promise<KlaviyoCredentials | null>;
+  /** Defaults to KLAVIYO_API_URL; benchmarks point engines at their own fake. */
+  klaviyoApiUrl?: string;
   /** Called after each batch is settled; tests and the benchmark observe progress with it. */
   onSettled?: (result: { shopId: string; delivered: number; failed: number; retried: number }) => void;
 }
@@ -253,7 +255,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
     try {
       const credentials = await credentialsFor(connection);
       if (!credentials) return;
-      const client = new KlaviyoClient({ baseUrl: settings.KLAVIYO_API_URL, credentials, timeoutMs: settings.KLAVIYO_REQUEST_TIMEOUT_MS });
+      const client = new KlaviyoClient({ baseUrl: options.klaviyoApiUrl ?? settings.KLAVIYO_API_URL, credentials, timeoutMs: settings.KLAVIYO_REQUEST_TIMEOUT_MS });
       const pacing = limitersFor(connection.id);
       while (!stopping) {
         const batch = await dueEvents(connection.shopId, MAX_BULK_EVENTS);

@@ -71,7 +71,7 @@ interface Failure {
   status: number;
   remaining: number;
   retryAfter?: number;
-  body?: unknown;
+  body?: { detail?: string };
   accountId?: string;
 }
 
@@ -99,7 +99,7 @@ export interface FakeKlaviyo {
   events(accountId?: string): AcceptedEvent[];
   duplicatesIgnored(accountId: string): number;
   requests(): RecordedRequest[];
-  failNext(input: { status: number; count?: number; retryAfter?: number; body?: unknown; accountId?: string }): void;
+  failNext(input: { status: number; count?: number; retryAfter?: number; body?: { detail?: string }; accountId?: string }): void;
   setOutage(outage: { status: number; accountId?: string } | null): void;
   hangNext(count?: number): void;
   reset(): void;
@@ -297,7 +297,9 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     }
     const failure = injectedFailure(account.id);
     if (failure) {
-      throw new HttpError(failure.status, failure.status === 429 ? "throttled" : "server_error", failure.status === 429 ? "Request was throttled." : "A server error occurred.", undefined, {
+      const detail = (failure.body as { detail?: string } | undefined)?.detail;
+      const [code, fallback] = failure.status === 429 ? ["throttled", "Request was throttled."] : failure.status >= 500 ? ["server_error", "A server error occurred."] : ["invalid", "Invalid input."];
+      throw new HttpError(failure.status, code, detail ?? fallback, undefined, {
         ...(failure.retryAfter !== undefined ? { "Retry-After": String(failure.retryAfter) } : {}),
       });
     }

@@ -1,0 +1,66 @@
+import "../../test/support/isolated-database";
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db.server";
+import { startFakeKlaviyo, type FakeKlaviyo } from "../../fakes/klaviyo/server";
+import { eventually } from "../../test/support/eventually";
+import { connectedShop, recordFacts, startedFact } from "../../test/support/klaviyo";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+let fake: FakeKlaviyo;
+const children: ChildProcess[] = [];
+
+function startInstance(extraEnv: Record<string, string>) {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["test/support/delivery-instance.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, KLAVIYO_API_URL: fake.url, ...extraEnv },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  fake = await startFakeKlaviyo();
+});
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await fake.close();
+});
+
+describe("Klaviyo delivery across crashes and instances", () => {
+  it("loses and doubles nothing when the delivering process is killed mid-batch and another takes over", async () => {
+    const { shop, accountId } = await connectedShop(fake);
+    await recordFacts(shop.id, 1500, startedFact);
+
+    const doomed = startInstance({ DELIVERY_BULK_THRESHOLD: "100000" });
+    await eventually(async () => fake.events(accountId).length >= 200);
+    doomed.kill("SIGKILL");
+    await new Promise((resolve) => doomed.once("exit", resolve));
+    const acceptedBeforeCrash = fake.events(accountId).length;
+    expect(acceptedBeforeCrash).toBeLessThan(1500);
+
+    // The dead instance's lease would lapse after 30 s on its own; lapse it now rather than wait.
+    await db().klaviyoConnection.updateMany({ where: { shopId: shop.id }, data: { leaseExpiresAt: new Date(0) } });
+    startInstance({ DELIVERY_BULK_THRESHOLD: "100000" });
+    await eventually(async () => (await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "delivered" } })) === 1500, 60_000);
+
+    const uniqueIds = fake.events(accountId).map((event) => event.uniqueId);
+    expect(uniqueIds).toHaveLength(1500);
+    expect(new Set(uniqueIds).size).toBe(1500);
+  });
+
+  it("shares accounts between several running instances without sending anything twice", async () => {
+    const shops = await Promise.all([1, 2, 3, 4].map(() => connectedShop(fake)));
+    for (const { shop } of shops) await recordFacts(shop.id, 100, startedFact);
+    startInstance({});
+    startInstance({});
+
+    for (const { shop, accountId } of shops) {
+      await eventually(async () => (await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "delivered" } })) === 100, 60_000);
+      expect(fake.events(accountId)).toHaveLength(100);
+      expect(fake.duplicatesIgnored(accountId)).toBe(0);
+    }
+  });
+});

@@ -13,7 +13,7 @@ export async function listConversations(shopId: string, options: { status?: Conv
     ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
     include: {
       shopper: { select: { email: true, phone: true, shopifyCustomerId: true, anonymousId: true } },
-      messages: { orderBy: { createdAt: "desc" }, take: 1, select: { body: true, author: true } },
+      messages: { where: { author: "shopper" }, orderBy: { createdAt: "desc" }, take: 1, select: { body: true } },
     },
   });
   const page = rows.slice(0, INBOX_PAGE_SIZE);

@@ -67,7 +67,7 @@ export default function Conversations() {
             resourceName={{ singular: "conversation", plural: "conversations" }}
             itemCount={conversations.length}
             selectable={false}
-            headings={[{ title: "Shopper" }, { title: "Last message" }, { title: "Status" }, { title: "Channel" }, { title: "Last activity" }]}
+            headings={[{ title: "Shopper" }, { title: "Shopper's last message" }, { title: "Status" }, { title: "Channel" }, { title: "Last activity" }]}
             pagination={{
               hasNext: Boolean(nextCursor),
               onNext: () => setParams({ ...Object.fromEntries(params), cursor: nextCursor! }),

@@ -48,15 +48,18 @@ export function signAppProxyQuery(params: URLSearchParams, secret: string): stri
 const SCHEMA = buildSchema(`
   type Query {
     shop: Shop!
-    products(first: Int, after: String, query: String, sortKey: String, reverse: Boolean): ProductConnection!
+    products(first: Int, after: String, query: String, sortKey: ProductSortKeys, reverse: Boolean): ProductConnection!
     product(id: ID!): Product
     productVariants(first: Int, after: String, query: String): ProductVariantConnection!
     customers(first: Int, after: String, query: String): CustomerConnection!
     customer(id: ID!): Customer
-    orders(first: Int, after: String, query: String, sortKey: String, reverse: Boolean): OrderConnection!
+    orders(first: Int, after: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
     order(id: ID!): Order
-    themes(first: Int, roles: [String!]): OnlineStoreThemeConnection!
+    themes(first: Int, roles: [ThemeRole!]): OnlineStoreThemeConnection!
   }
+  enum ProductSortKeys { ID TITLE CREATED_AT UPDATED_AT PRODUCT_TYPE VENDOR }
+  enum OrderSortKeys { ID CREATED_AT PROCESSED_AT UPDATED_AT TOTAL_PRICE }
+  enum ThemeRole { MAIN UNPUBLISHED DEMO DEVELOPMENT ARCHIVED LOCKED }
   type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
   type Domain { url: String! host: String! }
   type Shop { id: ID! name: String! email: String! myshopifyDomain: String! currencyCode: String! primaryDomain: Domain! }

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SCREENSHOTS = path.join(ROOT, "tmp");
+
+let demo: ChildProcess;
+let browser: Browser;
+let storefrontUrl: string;
+let adminUrl: string;
+let klaviyoUrl: string;
+const dataDirectory = path.join(os.tmpdir(), `customer-agent-demo-${randomBytes(4).toString("hex")}`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** The README's run command (minus the build `npm test` already did), in a clean environment like a fresh shell. */
+async function startDemo() {
+  const [app, storefront, klaviyo] = await Promise.all([freePort(), freePort(), freePort()]);
+  demo = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/demo.ts"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(app),
+      DEMO_STOREFRONT_PORT: String(storefront),
+      DEMO_KLAVIYO_PORT: String(klaviyo),
+      DEMO_DATA_DIR: dataDirectory,
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Press Ctrl+C to stop.")) resolve();
+    };
+    demo.stdout!.on("data", collect);
+    demo.stderr!.on("data", collect);
+    demo.once("exit", (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
+  });
+  storefrontUrl = /Storefront\s+(\S+)/.exec(output)![1]!;
+  adminUrl = /Admin\s+(\S+)/.exec(output)![1]!;
+  klaviyoUrl = /Klaviyo\s+(\S+)/.exec(output)![1]!;
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  await startDemo();
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (demo && demo.exitCode === null) {
+    demo.kill("SIGTERM");
+    await new Promise((resolve) => demo.once("exit", resolve));
+  }
+  await rm(dataDirectory, { recursive: true, force: true });
+});
+
+describe("the local demo in a real browser", () => {
+  it("lets a shopper chat on the storefront, a merchant answer and resolve it in the admin, and shows the events delivered to Klaviyo", async () => {
+    const shopper = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await shopper.goto(storefrontUrl);
+    await expect.poll(() => shopper.locator(".card").count()).toBeGreaterThan(10);
+    await shopper.getByRole("button", { name: "Open chat" }).click();
+    await shopper.getByRole("textbox", { name: "Your message" }).fill("Do you have the Alpine Rain Shell in medium?");
+    await shopper.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => shopper.getByText("A member of our team will reply here shortly").count()).toBe(1);
+    await shopper.getByRole("button", { name: "Talk to a person" }).click();
+    await expect.poll(() => shopper.getByRole("button", { name: "Talk to a person" }).isHidden()).toBe(true);
+    await shot(shopper, "demo-storefront-chat");
+
+    const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+    await merchant.goto(`${adminUrl}?path=/app`);
+    await expect.poll(() => merchant.getByRole("heading", { name: "Customer Agent" }).count()).toBe(1);
+    await expect.poll(() => merchant.getByText("1 waiting for a person").count()).toBe(1);
+    await shot(merchant, "demo-admin-home");
+
+    await merchant.getByRole("link", { name: "Open the inbox" }).click();
+    await merchant.getByText("Do you have the Alpine Rain Shell in medium?").click();
+    await merchant.getByRole("textbox", { name: "Reply" }).fill("Yes! Medium is in stock and ships today.");
+    await merchant.getByRole("button", { name: "Send reply" }).click();
+    await expect.poll(() => merchant.getByText("Yes! Medium is in stock and ships today.").count()).toBe(1);
+    await merchant.getByRole("button", { name: "Mark resolved" }).click();
+    await expect.poll(() => merchant.getByText("Resolved", { exact: true }).count()).toBeGreaterThan(0);
+    await shot(merchant, "demo-admin-conversation");
+
+    await expect.poll(() => shopper.getByText("Yes! Medium is in stock and ships today.").count(), { timeout: 15_000 }).toBe(1);
+
+    await expect
+      .poll(
+        async () => {
+          await merchant.goto(`${adminUrl}?path=/app/events`);
+          return merchant.locator("tr", { hasText: "Delivered" }).filter({ hasText: /Started Conversation|Conversation Escalated|Conversation Resolved/ }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(3);
+    await shot(merchant, "demo-admin-events");
+
+    const klaviyo = await browser.newPage();
+    await klaviyo.goto(klaviyoUrl);
+    for (const metric of ["Started Conversation", "Conversation Escalated", "Conversation Resolved"]) {
+      expect(await klaviyo.getByRole("cell", { name: metric, exact: true }).count()).toBe(1);
+    }
+  });
+
+  it("shows the merchant why a Klaviyo key was refused", async () => {
+    const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+    await merchant.goto(`${adminUrl}?path=/app/klaviyo`);
+    await merchant.getByLabel("Replace with another private API key").fill("pk_this_key_was_revoked_long_ago");
+    await merchant.getByRole("button", { name: "Connect", exact: true }).click();
+    await expect.poll(() => merchant.getByText("Klaviyo rejected this key").count()).toBe(1);
+    await shot(merchant, "demo-admin-klaviyo-error");
+  });
+});

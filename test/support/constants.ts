@@ -1,1 +1,8 @@
 export { API_KEY as TEST_API_KEY, API_SECRET_KEY as TEST_API_SECRET } from "@shopify/shopify-api/test-helpers";
+
+/**
+ * Headless Chrome and Node's fetch announce themselves in their user agents, and the Shopify library turns bots
+ * away from admin pages (410 Gone); the tests present the desktop browser a merchant would use.
+ */
+export const MERCHANT_USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { inject } from "vitest";
 import { db } from "../../app/db.server";
-import { TEST_API_KEY, TEST_API_SECRET } from "./constants";
+import { MERCHANT_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./constants";
 
 export interface TestShop {
   id: string;
@@ -101,8 +101,14 @@ export async function adminFetchRequest(path: string, shop: TestShop, init: Requ
   );
 }
 
-/** fetch() refuses a Request whose body stream was already wrapped; resend its parts. */
+/**
+ * Sends a prepared request over HTTP (fetch() refuses a Request whose body stream was already wrapped, so its
+ * parts are resent). Node's fetch says "node" in its user agent, which the Shopify library turns away as a bot;
+ * requests here come from a merchant's browser or from Shopify, so they say so.
+ */
 export async function send(request: Request): Promise<Response> {
   const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
-  return fetch(request.url, { method: request.method, headers: request.headers, body, redirect: "manual" });
+  const headers = new Headers(request.headers);
+  if (!headers.has("user-agent")) headers.set("user-agent", MERCHANT_USER_AGENT);
+  return fetch(request.url, { method: request.method, headers, body, redirect: "manual" });
 }

@@ -41,6 +41,7 @@ const shopify = await startFakeShopify({
   accessTokens: { [DEMO_SHOP]: DEMO_SHOP_ACCESS_TOKEN },
 });
 
+process.env.NODE_ENV ??= "production";
 process.env.SHOPIFY_API_KEY ??= "demo-customer-agent";
 process.env.SHOPIFY_API_SECRET ??= secrets.apiSecret;
 process.env.SHOPIFY_APP_URL ??= appUrl;

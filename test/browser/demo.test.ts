@@ -33,6 +33,7 @@ async function startDemo() {
   demo = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/demo.ts"], {
     cwd: ROOT,
     env: {
+      NODE_ENV: "production",
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       PORT: String(app),

@@ -1,0 +1,14 @@
+/** `npm run bench -- <name>`: runs one benchmark; each prints progress and ends with one JSON line of figures. */
+const benches: Record<string, () => Promise<unknown>> = {
+  klaviyo: () => import("./klaviyo"),
+};
+
+const requested = process.argv[2];
+const bench = requested ? benches[requested] : undefined;
+if (!bench) {
+  console.error(`Usage: npm run bench -- <${Object.keys(benches).join("|")}>`);
+  process.exit(2);
+}
+await bench();
+
+export {};

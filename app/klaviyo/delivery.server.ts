@@ -57,6 +57,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
   const settings = config();
 
   const working = new Map<string, Promise<void>>();
+  const leaseLost = new Set<string>();
   const limiters = new Map<string, { events: RateLimiter; bulk: RateLimiter }>();
   let stopping = false;
   let wake: (() => void) | null = null;
@@ -67,11 +68,21 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
   await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
   listener.on("notification", () => wake?.());
 
-  function limitersFor(accountKey: string) {
-    let pair = limiters.get(accountKey);
+  /**
+   * Pacing lives with the lease holder. An instance taking an account over first counts what was delivered for it
+   * in the last minute (by any instance), so a handover never restarts the account's minute budget from zero.
+   */
+  async function limitersFor(connection: KlaviyoConnection) {
+    let pair = limiters.get(connection.id);
     if (!pair) {
       pair = { events: new RateLimiter(EVENT_LIMITS.burst, EVENT_LIMITS.steady, clock), bulk: new RateLimiter(BULK_LIMITS.burst, BULK_LIMITS.steady, clock) };
-      limiters.set(accountKey, pair);
+      const recent = await db().klaviyoEvent.findMany({
+        where: { shopId: connection.shopId, status: "delivered", deliveredAt: { gt: new Date(clock.now() - 61_000) } },
+        select: { deliveredAt: true },
+        orderBy: { deliveredAt: "asc" },
+      });
+      pair.events.prime(recent.map((event) => event.deliveredAt!.getTime()));
+      limiters.set(connection.id, pair);
     }
     return pair;
   }
@@ -196,10 +207,10 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
     const tally = { delivered: 0, failed: 0, retried: 0 };
     const delivered: KlaviyoEvent[] = [];
     const lane = async () => {
-      while (!stopAccount && !stopping && next < events.length) {
+      while (!stopAccount && !stopping && !leaseLost.has(connection.id) && next < events.length) {
         const event = events[next++]!;
         await limiter.acquire();
-        if (stopAccount) return;
+        if (stopAccount || leaseLost.has(connection.id)) return;
         try {
           await client.createEvent(event.payload as unknown as KlaviyoEventAttributes);
           delivered.push(event);
@@ -230,7 +241,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
 
   async function sendBulk(connection: KlaviyoConnection, client: KlaviyoClient, events: KlaviyoEvent[], pacing: { events: RateLimiter; bulk: RateLimiter }) {
     for (const chunk of bulkChunks(events)) {
-      if (stopping) return false;
+      if (stopping || leaseLost.has(connection.id)) return false;
       await pacing.bulk.acquire();
       try {
         await client.createEventBulkJob(chunk.map((event) => event.payload as unknown as KlaviyoEventAttributes));
@@ -256,15 +267,30 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
       const credentials = await credentialsFor(connection);
       if (!credentials) return;
       const client = new KlaviyoClient({ baseUrl: options.klaviyoApiUrl ?? settings.KLAVIYO_API_URL, credentials, timeoutMs: settings.KLAVIYO_REQUEST_TIMEOUT_MS });
-      const pacing = limitersFor(connection.id);
-      while (!stopping) {
-        const batch = await dueEvents(connection.shopId, MAX_BULK_EVENTS);
-        if (batch.length === 0) return;
-        const keepGoing =
-          batch.length >= bulkThreshold ? await sendBulk(connection, client, batch, pacing) : await sendSingles(connection, client, batch, pacing.events);
-        if (!keepGoing || !(await renewLease(connection))) return;
+      const pacing = await limitersFor(connection);
+      // Waiting on the minute budget can outlast the lease; the heartbeat keeps it, and a lost lease stops sending.
+      const heartbeat = setInterval(() => {
+        renewLease(connection).then(
+          (held) => {
+            if (!held) leaseLost.add(connection.id);
+          },
+          () => leaseLost.add(connection.id),
+        );
+      }, leaseMs / 3);
+      try {
+        while (!stopping && !leaseLost.has(connection.id)) {
+          const batch = await dueEvents(connection.shopId, MAX_BULK_EVENTS);
+          if (batch.length === 0) return;
+          const keepGoing =
+            batch.length >= bulkThreshold ? await sendBulk(connection, client, batch, pacing) : await sendSingles(connection, client, batch, pacing.events);
+          if (!keepGoing) return;
+        }
+      } finally {
+        clearInterval(heartbeat);
       }
     } finally {
+      leaseLost.delete(connection.id);
+      limiters.delete(connection.id);
       await releaseLease(connection).catch(() => undefined);
     }
   }

@@ -45,6 +45,15 @@ describe("rate limiter", () => {
     await Promise.all([1, 2, 3, 4].map((id) => limiter.acquire().then(() => order.push(id))));
     expect(order).toEqual([1, 2, 3, 4]);
   });
+
+  it("counts what another instance sent in the last minute before granting more", async () => {
+    const clock = virtualClock();
+    const limiter = new RateLimiter(350, 3500, clock);
+    limiter.prime(Array.from({ length: 3500 }, (_, index) => clock.now() - 30_000 + index));
+    const before = clock.now();
+    await limiter.acquire();
+    expect(clock.now() - before).toBeGreaterThanOrEqual(30_000);
+  });
 });
 
 describe("retry backoff", () => {

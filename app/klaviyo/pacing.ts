@@ -27,6 +27,13 @@ export class RateLimiter {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** Counts requests another instance sent before this one took the account over (timestamps, oldest first). */
+  prime(sentAt: number[]) {
+    const now = this.clock.now();
+    this.sent.push(...sentAt.filter((time) => time > now - MINUTE_WINDOW_MS && time <= now).slice(-this.steady));
+    this.sent.sort((a, b) => a - b);
+  }
+
   /** Resolves when one more request may be sent, and counts it as sent. Callers are served in order. */
   acquire(): Promise<void> {
     const turn = this.queue.then(() => this.waitForSlot());

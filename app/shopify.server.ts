@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { config } from "./config.server";
 import { db } from "./db.server";
 import { routeAdminApiTo } from "./shopify/admin-api-origin.server";
+import { jobQueue, QUEUES } from "./jobs/queue.server";
 import { recordInstall } from "./shops/shops.server";
 
 export const SHOPIFY_API_VERSION = ApiVersion.October26;
@@ -28,15 +29,13 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       await recordInstall(session.shop);
+      await (await jobQueue()).send(QUEUES.initialSync, { shop: session.shop }, { singletonKey: session.shop });
     },
   },
   ...(settings.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [settings.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
 export default shopify;
-export const apiVersion = SHOPIFY_API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
-export const login = shopify.login;
-export const sessionStorage = shopify.sessionStorage;

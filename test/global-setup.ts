@@ -8,9 +8,10 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../app/database/embedded.server";
 import { applyMigrations } from "../app/database/migrate.server";
 import { startFakeKlaviyo } from "../fakes/klaviyo/server";
+import { buildDemoCatalog } from "../fakes/shopify/catalog";
 import { startFakeShopify } from "../fakes/shopify/server";
 import { startAppServer } from "../server";
-import { TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
+import { CATALOG_SHOP, CATALOG_SHOP_TOKEN, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -38,7 +39,12 @@ export default async function setup(project: TestProject) {
   const appUrl = `http://127.0.0.1:${appPort}`;
   const klaviyo = await startFakeKlaviyo();
   cleanups.push(() => klaviyo.close());
-  const shopify = await startFakeShopify({ apiSecret: TEST_API_SECRET, appUrl, shops: [] });
+  const shopify = await startFakeShopify({
+    apiSecret: TEST_API_SECRET,
+    appUrl,
+    shops: [buildDemoCatalog(CATALOG_SHOP)],
+    accessTokens: { [CATALOG_SHOP]: CATALOG_SHOP_TOKEN },
+  });
   cleanups.push(() => shopify.close());
 
   Object.assign(process.env, {

@@ -1,4 +1,4 @@
-import { afterEach, vi } from "vitest";
+import { afterEach } from "vitest";
 
 /** An unexpected console.error is a bug the user would see in logs: fail the test that caused it. */
 const errors: unknown[][] = [];
@@ -13,7 +13,3 @@ afterEach(() => {
   const logged = errors.splice(0).map((args) => args.map(String).join(" "));
   throw new Error(`console.error was called during the test:\n${logged.join("\n")}`);
 });
-
-export function expectConsoleError() {
-  return vi.spyOn(console, "error").mockImplementation(() => {});
-}

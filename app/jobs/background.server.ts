@@ -1,4 +1,6 @@
+import { syncCatalog } from "../catalog/sync.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
+import { syncRecentOrders } from "../orders/sync.server";
 import { processWebhookDelivery } from "../webhooks/process.server";
 import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
 
@@ -14,6 +16,11 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   const boss = await jobQueue();
   await boss.work<{ deliveryId: string }>(QUEUES.processWebhook, { batchSize: 5, pollingIntervalSeconds: 0.5 }, async (jobs) => {
     for (const job of jobs) await processWebhookDelivery(job.data.deliveryId);
+  });
+  // After install: mirror the catalog and recent orders once; webhooks keep both current from then on.
+  await boss.work<{ shop: string }>(QUEUES.initialSync, async ([job]) => {
+    await syncCatalog(job!.data.shop);
+    await syncRecentOrders(job!.data.shop);
   });
   const klaviyo = await startKlaviyoDelivery();
   return {

@@ -3,6 +3,7 @@ import { config } from "../config.server";
 
 export const QUEUES = {
   processWebhook: "webhooks.process",
+  initialSync: "shops.initial-sync",
 } as const;
 
 declare global {

@@ -27,8 +27,6 @@ const handlers: Record<string, TopicHandler> = {
   CUSTOMERS_REDACT: redactCustomer,
 };
 
-export const HANDLED_TOPICS = Object.keys(handlers);
-
 export class UnhandledTopicError extends Error {
   override name = "UnhandledTopicError";
 }

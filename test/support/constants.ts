@@ -6,3 +6,7 @@ export { API_KEY as TEST_API_KEY, API_SECRET_KEY as TEST_API_SECRET } from "@sho
  */
 export const MERCHANT_USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+/** The one shop the test run's fake Shopify serves a full demo catalog for (Admin API sync tests). */
+export const CATALOG_SHOP = "catalog-sync-test.myshopify.com";
+export const CATALOG_SHOP_TOKEN = "shpat_catalog_sync_test";

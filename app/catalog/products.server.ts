@@ -1,10 +1,25 @@
 import { z } from "zod";
 import { db } from "../db.server";
 
+/** A product as the catalog mirror keeps it, whichever way it arrived (webhook or Admin API sync). */
+export interface MirroredProduct {
+  shopifyId: string;
+  handle: string;
+  title: string;
+  description: string;
+  vendor: string | null;
+  productType: string | null;
+  tags: string[];
+  status: string;
+  imageUrl: string | null;
+  updatedAt: Date | null;
+  variants: Array<{ shopifyId: string; title: string; sku: string | null; price: string; inventory: number | null }>;
+}
+
 const id = z.union([z.number(), z.string()]).transform(String);
 const money = z.union([z.string(), z.number()]).transform((value) => String(value));
 
-export const productWebhookPayload = z.object({
+const productWebhookPayload = z.object({
   id,
   title: z.string(),
   handle: z.string(),
@@ -36,17 +51,51 @@ export const productWebhookPayload = z.object({
 
 const deletedProductPayload = z.object({ id });
 
-/** Keeps the catalog mirror the agent recommends from in step with products/create and products/update. */
+/**
+ * Saves a product and exactly its current variants. Shopify does not guarantee delivery order, so a version older
+ * than the stored one is ignored rather than rolling the product back.
+ */
+export async function saveProduct(shopId: string, product: MirroredProduct) {
+  const key = { shopId_shopifyId: { shopId, shopifyId: product.shopifyId } };
+  const existing = await db().product.findUnique({ where: key, select: { shopifyUpdatedAt: true } });
+  if (existing?.shopifyUpdatedAt && product.updatedAt && existing.shopifyUpdatedAt > product.updatedAt) return;
+
+  const prices = product.variants.map((variant) => Number(variant.price));
+  const fields = {
+    handle: product.handle,
+    title: product.title,
+    description: product.description,
+    vendor: product.vendor,
+    productType: product.productType,
+    tags: product.tags,
+    status: product.status.toLowerCase(),
+    imageUrl: product.imageUrl,
+    priceMin: String(prices.length ? Math.min(...prices) : 0),
+    priceMax: String(prices.length ? Math.max(...prices) : 0),
+    shopifyUpdatedAt: product.updatedAt,
+  };
+  await db().$transaction(async (tx) => {
+    const saved = await tx.product.upsert({ where: key, create: { shopId, shopifyId: product.shopifyId, ...fields }, update: fields });
+    await tx.productVariant.deleteMany({
+      where: { productId: saved.id, shopifyId: { notIn: product.variants.map((variant) => variant.shopifyId) } },
+    });
+    for (const { shopifyId, ...variant } of product.variants) {
+      await tx.productVariant.upsert({
+        where: { productId_shopifyId: { productId: saved.id, shopifyId } },
+        create: { productId: saved.id, shopifyId, ...variant },
+        update: variant,
+      });
+    }
+  });
+}
+
+/** products/create and products/update. */
 export async function recordProduct(shopDomain: string, payload: unknown) {
   const product = productWebhookPayload.parse(payload);
   const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
   if (!shop) return;
-  const key = { shopId_shopifyId: { shopId: shop.id, shopifyId: product.id } };
-  const existing = await db().product.findUnique({ where: key, select: { shopifyUpdatedAt: true } });
-  if (existing?.shopifyUpdatedAt && product.updated_at && existing.shopifyUpdatedAt > product.updated_at) return;
-
-  const prices = product.variants.map((variant) => Number(variant.price));
-  const fields = {
+  await saveProduct(shop.id, {
+    shopifyId: product.id,
     handle: product.handle,
     title: product.title,
     description: stripHtml(product.body_html ?? ""),
@@ -55,32 +104,14 @@ export async function recordProduct(shopDomain: string, payload: unknown) {
     tags: product.tags,
     status: product.status,
     imageUrl: product.image?.src ?? product.images[0]?.src ?? null,
-    priceMin: String(prices.length ? Math.min(...prices) : 0),
-    priceMax: String(prices.length ? Math.max(...prices) : 0),
-    shopifyUpdatedAt: product.updated_at ?? null,
-  };
-  await db().$transaction(async (tx) => {
-    const saved = await tx.product.upsert({
-      where: key,
-      create: { shopId: shop.id, shopifyId: product.id, ...fields },
-      update: fields,
-    });
-    await tx.productVariant.deleteMany({
-      where: { productId: saved.id, shopifyId: { notIn: product.variants.map((variant) => variant.id) } },
-    });
-    for (const variant of product.variants) {
-      const variantFields = {
-        title: variant.title,
-        sku: variant.sku || null,
-        price: variant.price,
-        inventory: variant.inventory_quantity ?? null,
-      };
-      await tx.productVariant.upsert({
-        where: { productId_shopifyId: { productId: saved.id, shopifyId: variant.id } },
-        create: { productId: saved.id, shopifyId: variant.id, ...variantFields },
-        update: variantFields,
-      });
-    }
+    updatedAt: product.updated_at ?? null,
+    variants: product.variants.map((variant) => ({
+      shopifyId: variant.id,
+      title: variant.title,
+      sku: variant.sku || null,
+      price: variant.price,
+      inventory: variant.inventory_quantity ?? null,
+    })),
   });
 }
 

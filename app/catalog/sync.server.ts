@@ -1,5 +1,7 @@
 import { db } from "../db.server";
+import { numericId } from "../shopify/ids";
 import { unauthenticated } from "../shopify.server";
+import { saveProduct } from "./products.server";
 
 const PRODUCTS_PAGE = `#graphql
   query CatalogPage($first: Int!, $after: String) {
@@ -58,36 +60,24 @@ export async function syncCatalog(shopDomain: string): Promise<number> {
     const body = (await response.json()) as { data?: CatalogPage; errors?: unknown };
     if (!body.data) throw new CatalogSyncError(`Shopify refused the catalog query: ${JSON.stringify(body.errors)}`);
     for (const product of body.data.products.nodes) {
-      const prices = product.variants.nodes.map((variant) => Number(variant.price));
-      const fields = {
+      await saveProduct(shop.id, {
+        shopifyId: numericId(product.id),
         handle: product.handle,
         title: product.title,
         description: product.description,
         vendor: product.vendor,
         productType: product.productType,
         tags: product.tags,
-        status: product.status.toLowerCase(),
+        status: product.status,
         imageUrl: product.featuredImage?.url ?? null,
-        priceMin: String(prices.length ? Math.min(...prices) : 0),
-        priceMax: String(prices.length ? Math.max(...prices) : 0),
-        shopifyUpdatedAt: new Date(product.updatedAt),
-      };
-      const shopifyId = product.id.split("/").at(-1)!;
-      await db().$transaction(async (tx) => {
-        const saved = await tx.product.upsert({
-          where: { shopId_shopifyId: { shopId: shop.id, shopifyId } },
-          create: { shopId: shop.id, shopifyId, ...fields },
-          update: fields,
-        });
-        for (const variant of product.variants.nodes) {
-          const variantId = variant.id.split("/").at(-1)!;
-          const variantFields = { title: variant.title, sku: variant.sku || null, price: variant.price, inventory: variant.inventoryQuantity };
-          await tx.productVariant.upsert({
-            where: { productId_shopifyId: { productId: saved.id, shopifyId: variantId } },
-            create: { productId: saved.id, shopifyId: variantId, ...variantFields },
-            update: variantFields,
-          });
-        }
+        updatedAt: new Date(product.updatedAt),
+        variants: product.variants.nodes.map((variant) => ({
+          shopifyId: numericId(variant.id),
+          title: variant.title,
+          sku: variant.sku || null,
+          price: variant.price,
+          inventory: variant.inventoryQuantity,
+        })),
       });
       count++;
     }

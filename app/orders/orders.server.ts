@@ -3,7 +3,7 @@ import { db } from "../db.server";
 
 const money = z.union([z.string(), z.number()]).transform((value) => String(value));
 
-export const orderWebhookPayload = z.object({
+const orderWebhookPayload = z.object({
   id: z.union([z.number(), z.string()]).transform(String),
   name: z.string(),
   email: z.string().nullish(),
@@ -29,26 +29,44 @@ export const orderWebhookPayload = z.object({
     .default([]),
 });
 
-export type OrderWebhookPayload = z.infer<typeof orderWebhookPayload>;
+/** An order as the mirror keeps it, whichever way it arrived (webhook or Admin API sync). */
+export interface MirroredOrder {
+  shopifyId: string;
+  name: string;
+  shopifyCustomerId: string | null;
+  email: string | null;
+  phone: string | null;
+  totalPrice: string;
+  currencyCode: string;
+  financialStatus: string | null;
+  lineItems: Array<{ productId: string | null; variantId: string | null; sku: string | null; title: string; quantity: number; price: string }>;
+  placedAt: Date;
+  updatedAt: Date;
+}
 
 /**
- * Mirrors an order from orders/create or orders/updated. Shopify does not guarantee delivery order, so an
- * update older than what is stored is ignored rather than rolling the order back.
+ * Saves an order. Shopify does not guarantee delivery order, so a version older than the stored one is ignored
+ * rather than rolling the order back.
  */
+export async function saveOrder(shopId: string, order: MirroredOrder) {
+  const key = { shopId_shopifyId: { shopId, shopifyId: order.shopifyId } };
+  const existing = await db().order.findUnique({ where: key, select: { shopifyUpdatedAt: true } });
+  if (existing?.shopifyUpdatedAt && existing.shopifyUpdatedAt > order.updatedAt) return;
+  const { shopifyId, updatedAt, ...rest } = order;
+  const fields = { ...rest, email: rest.email?.toLowerCase() || null, financialStatus: rest.financialStatus?.toLowerCase() ?? null, shopifyUpdatedAt: updatedAt };
+  await db().order.upsert({ where: key, create: { shopId, shopifyId, ...fields }, update: fields });
+}
+
+/** orders/create and orders/updated. */
 export async function recordOrder(shopDomain: string, payload: unknown) {
   const order = orderWebhookPayload.parse(payload);
   const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
   if (!shop) return;
-  const existing = await db().order.findUnique({
-    where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } },
-    select: { shopifyUpdatedAt: true },
-  });
-  const updatedAt = order.updated_at ?? order.created_at;
-  if (existing?.shopifyUpdatedAt && existing.shopifyUpdatedAt > updatedAt) return;
-  const fields = {
+  await saveOrder(shop.id, {
+    shopifyId: order.id,
     name: order.name,
     shopifyCustomerId: order.customer?.id ?? null,
-    email: order.email?.toLowerCase() || null,
+    email: order.email ?? null,
     phone: order.phone || null,
     totalPrice: order.total_price,
     currencyCode: order.currency,
@@ -62,11 +80,6 @@ export async function recordOrder(shopDomain: string, payload: unknown) {
       price: item.price,
     })),
     placedAt: order.processed_at ?? order.created_at,
-    shopifyUpdatedAt: updatedAt,
-  };
-  await db().order.upsert({
-    where: { shopId_shopifyId: { shopId: shop.id, shopifyId: order.id } },
-    create: { shopId: shop.id, shopifyId: order.id, ...fields },
-    update: fields,
+    updatedAt: order.updated_at ?? order.created_at,
   });
 }

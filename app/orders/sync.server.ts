@@ -1,5 +1,7 @@
 import { db } from "../db.server";
+import { numericId } from "../shopify/ids";
 import { unauthenticated } from "../shopify.server";
+import { saveOrder } from "./orders.server";
 
 const ORDERS_PAGE = `#graphql
   query RecentOrders($first: Int!, $after: String, $query: String) {
@@ -53,8 +55,6 @@ export class OrderSyncError extends Error {
   override name = "OrderSyncError";
 }
 
-const numericId = (gid: string) => gid.split("/").at(-1)!;
-
 /**
  * Mirrors the orders of the last `days` days (what read_orders can see) so "ordered since the recommendation"
  * holds from install on; orders/* webhooks keep the mirror current afterwards.
@@ -70,15 +70,15 @@ export async function syncRecentOrders(shopDomain: string, days = 60): Promise<n
     const body = (await response.json()) as { data?: OrdersPage; errors?: unknown };
     if (!body.data) throw new OrderSyncError(`Shopify refused the orders query: ${JSON.stringify(body.errors)}`);
     for (const order of body.data.orders.nodes) {
-      const shopifyId = numericId(order.id);
-      const fields = {
+      await saveOrder(shop.id, {
+        shopifyId: numericId(order.id),
         name: order.name,
         shopifyCustomerId: order.customer ? numericId(order.customer.id) : null,
-        email: order.email?.toLowerCase() ?? null,
+        email: order.email,
         phone: order.phone,
         totalPrice: order.totalPriceSet.shopMoney.amount,
         currencyCode: order.totalPriceSet.shopMoney.currencyCode,
-        financialStatus: order.displayFinancialStatus?.toLowerCase() ?? null,
+        financialStatus: order.displayFinancialStatus,
         lineItems: order.lineItems.nodes.map((item) => ({
           productId: item.product ? numericId(item.product.id) : null,
           variantId: item.variant ? numericId(item.variant.id) : null,
@@ -88,12 +88,7 @@ export async function syncRecentOrders(shopDomain: string, days = 60): Promise<n
           price: item.originalUnitPriceSet.shopMoney.amount,
         })),
         placedAt: new Date(order.processedAt ?? order.createdAt),
-        shopifyUpdatedAt: new Date(order.updatedAt),
-      };
-      await db().order.upsert({
-        where: { shopId_shopifyId: { shopId: shop.id, shopifyId } },
-        create: { shopId: shop.id, shopifyId, ...fields },
-        update: fields,
+        updatedAt: new Date(order.updatedAt),
       });
       count++;
     }

@@ -93,14 +93,15 @@ export async function addShopperMessage(input: {
   shopper: ShopperClaims;
   body: string;
 }): Promise<ConversationWithMessages> {
-  await findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
+  const existing = await findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
   await db().$transaction(async (tx) => {
     await linkShopper(tx, input.shopId, input.shopper);
     const now = new Date();
     await tx.message.create({ data: { conversationId: input.conversationId, author: "shopper", body: input.body, createdAt: now } });
     await tx.conversation.update({
       where: { id: input.conversationId },
-      data: { lastMessageAt: now },
+      // Writing again after a resolution reopens the conversation; resolving it again is a new resolution.
+      data: { lastMessageAt: now, ...(existing.status === "resolved" || existing.status === "closed" ? { status: "open" as const } : {}) },
     });
   });
   return findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);

@@ -102,4 +102,16 @@ describe("storefront chat API (through the app proxy)", () => {
       "staff: Yes! How can I help?",
     ]);
   });
+
+  it("reopens a resolved conversation when the shopper writes again", async () => {
+    const shop = await createTestShop();
+    const anonymousId = randomUUID();
+    const { conversationId } = await (await startChat(shop, { anonymousId, message: "Hello" })).json();
+    await db().conversation.update({ where: { id: conversationId }, data: { status: "resolved", resolvedAt: new Date() } });
+
+    const view = await (
+      await send(await appProxyRequest(`/conversations/${conversationId}/messages`, { shop, method: "POST", body: { anonymousId, message: "One more thing" } }))
+    ).json();
+    expect(view.status).toBe("open");
+  });
 });

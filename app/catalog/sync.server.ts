@@ -1,6 +1,6 @@
 import { db } from "../db.server";
 import { numericId } from "../shopify/ids";
-import { unauthenticated } from "../shopify.server";
+import { forEachAdminNode } from "../shopify/admin-pages.server";
 import { saveProduct } from "./products.server";
 
 const PRODUCTS_PAGE = `#graphql
@@ -23,27 +23,18 @@ const PRODUCTS_PAGE = `#graphql
     }
   }`;
 
-interface CatalogPage {
-  products: {
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    nodes: Array<{
-      id: string;
-      handle: string;
-      title: string;
-      description: string;
-      vendor: string | null;
-      productType: string | null;
-      tags: string[];
-      status: string;
-      updatedAt: string;
-      featuredImage: { url: string } | null;
-      variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
-    }>;
-  };
-}
-
-export class CatalogSyncError extends Error {
-  override name = "CatalogSyncError";
+interface ProductNode {
+  id: string;
+  handle: string;
+  title: string;
+  description: string;
+  vendor: string | null;
+  productType: string | null;
+  tags: string[];
+  status: string;
+  updatedAt: string;
+  featuredImage: { url: string } | null;
+  variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
 }
 
 /**
@@ -52,36 +43,25 @@ export class CatalogSyncError extends Error {
  */
 export async function syncCatalog(shopDomain: string): Promise<number> {
   const shop = await db().shop.findUniqueOrThrow({ where: { domain: shopDomain } });
-  const { admin } = await unauthenticated.admin(shopDomain);
-  let after: string | null = null;
-  let count = 0;
-  do {
-    const response = await admin.graphql(PRODUCTS_PAGE, { variables: { first: 100, after } });
-    const body = (await response.json()) as { data?: CatalogPage; errors?: unknown };
-    if (!body.data) throw new CatalogSyncError(`Shopify refused the catalog query: ${JSON.stringify(body.errors)}`);
-    for (const product of body.data.products.nodes) {
-      await saveProduct(shop.id, {
-        shopifyId: numericId(product.id),
-        handle: product.handle,
-        title: product.title,
-        description: product.description,
-        vendor: product.vendor,
-        productType: product.productType,
-        tags: product.tags,
-        status: product.status,
-        imageUrl: product.featuredImage?.url ?? null,
-        updatedAt: new Date(product.updatedAt),
-        variants: product.variants.nodes.map((variant) => ({
-          shopifyId: numericId(variant.id),
-          title: variant.title,
-          sku: variant.sku || null,
-          price: variant.price,
-          inventory: variant.inventoryQuantity,
-        })),
-      });
-      count++;
-    }
-    after = body.data.products.pageInfo.hasNextPage ? body.data.products.pageInfo.endCursor : null;
-  } while (after);
-  return count;
+  return forEachAdminNode<ProductNode>(shopDomain, PRODUCTS_PAGE, "products", {}, (product) =>
+    saveProduct(shop.id, {
+      shopifyId: numericId(product.id),
+      handle: product.handle,
+      title: product.title,
+      description: product.description,
+      vendor: product.vendor,
+      productType: product.productType,
+      tags: product.tags,
+      status: product.status,
+      imageUrl: product.featuredImage?.url ?? null,
+      updatedAt: new Date(product.updatedAt),
+      variants: product.variants.nodes.map((variant) => ({
+        shopifyId: numericId(variant.id),
+        title: variant.title,
+        sku: variant.sku || null,
+        price: variant.price,
+        inventory: variant.inventoryQuantity,
+      })),
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { db } from "../db.server";
 import { numericId } from "../shopify/ids";
-import { unauthenticated } from "../shopify.server";
+import { forEachAdminNode } from "../shopify/admin-pages.server";
 import { saveOrder } from "./orders.server";
 
 const ORDERS_PAGE = `#graphql
@@ -23,36 +23,27 @@ const ORDERS_PAGE = `#graphql
     }
   }`;
 
-interface OrdersPage {
-  orders: {
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+interface OrderNode {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  processedAt: string | null;
+  updatedAt: string;
+  displayFinancialStatus: string | null;
+  customer: { id: string } | null;
+  totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
+  lineItems: {
     nodes: Array<{
-      id: string;
-      name: string;
-      email: string | null;
-      phone: string | null;
-      createdAt: string;
-      processedAt: string | null;
-      updatedAt: string;
-      displayFinancialStatus: string | null;
-      customer: { id: string } | null;
-      totalPriceSet: { shopMoney: { amount: string; currencyCode: string } };
-      lineItems: {
-        nodes: Array<{
-          title: string;
-          quantity: number;
-          sku: string | null;
-          variant: { id: string } | null;
-          product: { id: string } | null;
-          originalUnitPriceSet: { shopMoney: { amount: string } };
-        }>;
-      };
+      title: string;
+      quantity: number;
+      sku: string | null;
+      variant: { id: string } | null;
+      product: { id: string } | null;
+      originalUnitPriceSet: { shopMoney: { amount: string } };
     }>;
   };
-}
-
-export class OrderSyncError extends Error {
-  override name = "OrderSyncError";
 }
 
 /**
@@ -61,38 +52,27 @@ export class OrderSyncError extends Error {
  */
 export async function syncRecentOrders(shopDomain: string, days = 60): Promise<number> {
   const shop = await db().shop.findUniqueOrThrow({ where: { domain: shopDomain } });
-  const { admin } = await unauthenticated.admin(shopDomain);
   const since = new Date(Date.now() - days * 86_400_000).toISOString();
-  let after: string | null = null;
-  let count = 0;
-  do {
-    const response = await admin.graphql(ORDERS_PAGE, { variables: { first: 100, after, query: `created_at:>${since}` } });
-    const body = (await response.json()) as { data?: OrdersPage; errors?: unknown };
-    if (!body.data) throw new OrderSyncError(`Shopify refused the orders query: ${JSON.stringify(body.errors)}`);
-    for (const order of body.data.orders.nodes) {
-      await saveOrder(shop.id, {
-        shopifyId: numericId(order.id),
-        name: order.name,
-        shopifyCustomerId: order.customer ? numericId(order.customer.id) : null,
-        email: order.email,
-        phone: order.phone,
-        totalPrice: order.totalPriceSet.shopMoney.amount,
-        currencyCode: order.totalPriceSet.shopMoney.currencyCode,
-        financialStatus: order.displayFinancialStatus,
-        lineItems: order.lineItems.nodes.map((item) => ({
-          productId: item.product ? numericId(item.product.id) : null,
-          variantId: item.variant ? numericId(item.variant.id) : null,
-          sku: item.sku,
-          title: item.title,
-          quantity: item.quantity,
-          price: item.originalUnitPriceSet.shopMoney.amount,
-        })),
-        placedAt: new Date(order.processedAt ?? order.createdAt),
-        updatedAt: new Date(order.updatedAt),
-      });
-      count++;
-    }
-    after = body.data.orders.pageInfo.hasNextPage ? body.data.orders.pageInfo.endCursor : null;
-  } while (after);
-  return count;
+  return forEachAdminNode<OrderNode>(shopDomain, ORDERS_PAGE, "orders", { query: `created_at:>${since}` }, (order) =>
+    saveOrder(shop.id, {
+      shopifyId: numericId(order.id),
+      name: order.name,
+      shopifyCustomerId: order.customer ? numericId(order.customer.id) : null,
+      email: order.email,
+      phone: order.phone,
+      totalPrice: order.totalPriceSet.shopMoney.amount,
+      currencyCode: order.totalPriceSet.shopMoney.currencyCode,
+      financialStatus: order.displayFinancialStatus,
+      lineItems: order.lineItems.nodes.map((item) => ({
+        productId: item.product ? numericId(item.product.id) : null,
+        variantId: item.variant ? numericId(item.variant.id) : null,
+        sku: item.sku,
+        title: item.title,
+        quantity: item.quantity,
+        price: item.originalUnitPriceSet.shopMoney.amount,
+      })),
+      placedAt: new Date(order.processedAt ?? order.createdAt),
+      updatedAt: new Date(order.updatedAt),
+    }),
+  );
 }

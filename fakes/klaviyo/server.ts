@@ -273,7 +273,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     return names.map((name) => ({ type: "metric", id: createHash("sha1").update(`${account.id}:${name}`).digest("hex").slice(0, 6).toUpperCase(), attributes: { name } }));
   }
 
-  async function route(request: IncomingMessage, response: ServerResponse, context: { accountId: string | null }) {
+  async function route(request: IncomingMessage, context: { accountId: string | null }) {
     const url = new URL(request.url ?? "/", "http://fake");
     const raw = request.method === "POST" ? await readBody(request) : "";
 
@@ -297,7 +297,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     }
     const failure = injectedFailure(account.id);
     if (failure) {
-      const detail = (failure.body as { detail?: string } | undefined)?.detail;
+      const detail = failure.body?.detail;
       const [code, fallback] = failure.status === 429 ? ["throttled", "Request was throttled."] : failure.status >= 500 ? ["server_error", "A server error occurred."] : ["invalid", "Invalid input."];
       throw new HttpError(failure.status, code, detail ?? fallback, undefined, {
         ...(failure.retryAfter !== undefined ? { "Retry-After": String(failure.retryAfter) } : {}),
@@ -452,7 +452,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
       request.resume();
       return;
     }
-    route(request, response, context)
+    route(request, context)
       .then((result) => {
         const headers: Record<string, string> = {};
         if ("rate" in result && result.rate) {

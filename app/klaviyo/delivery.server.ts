@@ -3,8 +3,8 @@ import type { KlaviyoConnection, KlaviyoEvent } from "@prisma/client";
 import pg from "pg";
 import { config } from "../config.server";
 import { db } from "../db.server";
-import { KlaviyoClient, MAX_BULK_EVENTS, type KlaviyoCredentials, type KlaviyoEventAttributes } from "./client.server";
-import { credentialsFor as storedCredentialsFor } from "./connection.server";
+import { KlaviyoClient, MAX_BULK_EVENTS, type KlaviyoEventAttributes } from "./client.server";
+import { credentialsFor } from "./connection.server";
 import { KlaviyoApiError } from "./errors";
 import { OUTBOX_CHANNEL } from "./outbox.server";
 import { backoffDelayMs, RateLimiter, systemClock, type Clock } from "./pacing";
@@ -18,7 +18,6 @@ const MAX_BULK_BYTES = 4_500_000;
 export interface DeliveryOptions {
   instanceId?: string;
   clock?: Clock;
-  random?: () => number;
   /** A backlog at least this large goes out as bulk jobs of up to 1,000 events. */
   bulkThreshold?: number;
   /** Requests in flight per account: enough to reach the ceiling against real round-trip times. */
@@ -26,11 +25,8 @@ export interface DeliveryOptions {
   maxAccounts?: number;
   leaseMs?: number;
   pollIntervalMs?: number;
-  credentialsFor?: (connection: KlaviyoConnection) => Promise<KlaviyoCredentials | null>;
   /** Defaults to KLAVIYO_API_URL; benchmarks point engines at their own fake. */
   klaviyoApiUrl?: string;
-  /** Called after each batch is settled; tests and the benchmark observe progress with it. */
-  onSettled?: (result: { shopId: string; delivered: number; failed: number; retried: number }) => void;
 }
 
 export interface KlaviyoDelivery {
@@ -47,13 +43,11 @@ export interface KlaviyoDelivery {
 export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promise<KlaviyoDelivery> {
   const instanceId = options.instanceId ?? `instance-${randomUUID()}`;
   const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
   const bulkThreshold = options.bulkThreshold ?? 50;
   const concurrency = options.concurrencyPerAccount ?? 32;
   const maxAccounts = options.maxAccounts ?? 100;
   const leaseMs = options.leaseMs ?? 30_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
-  const credentialsFor = options.credentialsFor ?? storedCredentialsFor;
   const settings = config();
 
   const working = new Map<string, Promise<void>>();
@@ -149,7 +143,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
         where: { id: event.id, status: "pending" },
         data: {
           attempts,
-          nextAttemptAt: new Date(clock.now() + backoffDelayMs(attempts, random)),
+          nextAttemptAt: new Date(clock.now() + backoffDelayMs(attempts)),
           lastError: error.merchantMessage,
           lastStatusCode: error.status,
         },
@@ -204,7 +198,6 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
   async function sendSingles(connection: KlaviyoConnection, client: KlaviyoClient, events: KlaviyoEvent[], limiter: RateLimiter) {
     let stopAccount = false;
     let next = 0;
-    const tally = { delivered: 0, failed: 0, retried: 0 };
     const delivered: KlaviyoEvent[] = [];
     const lane = async () => {
       while (!stopAccount && !stopping && !leaseLost.has(connection.id) && next < events.length) {
@@ -214,7 +207,6 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
         try {
           await client.createEvent(event.payload as unknown as KlaviyoEventAttributes);
           delivered.push(event);
-          tally.delivered++;
           if (delivered.length >= 50) await markDelivered(delivered.splice(0));
         } catch (error) {
           if (!(error instanceof KlaviyoApiError)) throw error;
@@ -222,10 +214,8 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
             stopAccount = true;
           } else if (error.retryable) {
             await markRetry([event], error);
-            tally.retried++;
           } else {
             await markFailed(event, error);
-            tally.failed++;
           }
         }
       }
@@ -235,7 +225,6 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
     } finally {
       if (delivered.length) await markDelivered(delivered);
     }
-    options.onSettled?.({ shopId: connection.shopId, ...tally });
     return !stopAccount;
   }
 
@@ -246,13 +235,11 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
       try {
         await client.createEventBulkJob(chunk.map((event) => event.payload as unknown as KlaviyoEventAttributes));
         await markDelivered(chunk);
-        options.onSettled?.({ shopId: connection.shopId, delivered: chunk.length, failed: 0, retried: 0 });
       } catch (error) {
         if (!(error instanceof KlaviyoApiError)) throw error;
         if (await handleAccountError(connection, error)) return false;
         if (error.retryable) {
           await markRetry(chunk, error);
-          options.onSettled?.({ shopId: connection.shopId, delivered: 0, failed: 0, retried: chunk.length });
         } else if (!(await sendSingles(connection, client, chunk, pacing.events))) {
           // One bad event rejects a whole job; sent one by one, only the bad ones fail.
           return false;

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../app/database/embedded.server";
@@ -27,7 +26,7 @@ const CEILING_EVENTS_PER_ACCOUNT = 4_500;
 
 const log = (message: string) => console.log(`[bench klaviyo] ${message}`);
 
-const scratch = path.join(os.tmpdir(), `customer-agent-bench-${randomBytes(4).toString("hex")}`);
+const scratch = path.resolve(import.meta.dirname, `../.data/bench-postgres-${randomBytes(4).toString("hex")}`);
 let stopDatabase = async () => {};
 let databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl) {

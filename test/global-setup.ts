@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
@@ -78,8 +77,8 @@ export default async function setup(project: TestProject) {
 async function provideDatabase(cleanups: Array<() => Promise<void>>): Promise<string> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) return createSiblingDatabase(serverUrl, randomBytes(4).toString("hex"), cleanups);
-  // Not created here: PostgreSQL runs as its own user and must own the directory it initialises.
-  const directory = path.join(os.tmpdir(), `customer-agent-test-pg-${randomBytes(4).toString("hex")}`);
+  // Under the git-ignored .data/, not created here: PostgreSQL runs as its own user and must own the directory.
+  const directory = path.resolve(import.meta.dirname, `../.data/test-postgres-${randomBytes(4).toString("hex")}`);
   const database = await startEmbeddedPostgres({ directory, port: await freePort(), ephemeral: true });
   cleanups.push(async () => {
     await database.stop();

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +15,7 @@ let browser: Browser;
 let storefrontUrl: string;
 let adminUrl: string;
 let klaviyoUrl: string;
-const dataDirectory = path.join(os.tmpdir(), `customer-agent-demo-${randomBytes(4).toString("hex")}`);
+const dataDirectory = path.join(ROOT, ".data", `demo-test-${randomBytes(4).toString("hex")}`);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

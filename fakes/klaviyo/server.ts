@@ -1,13 +1,13 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
 
 /**
  * A local stand-in for Klaviyo's API that enforces what the real one does where it matters to this app:
  * API-key and OAuth auth, the `revision` header, JSON:API bodies, scopes (checked before the body, so a
- * key's scopes can be probed), per-account rate limits with fixed 1 s / 1 min windows and 429 + Retry-After,
- * and dedupe on unique_id. Tests, benchmarks and the demo share it; failure injection lets a test simulate
- * outages, 429 storms and hangs.
+ * key's scopes can be probed), per-account rate limits with fixed windows and 429 + Retry-After, and dedupe
+ * on unique_id. Tests, benchmarks and the demo share it; failure injection simulates outages, 429 storms and
+ * hangs. Request handling follows Klaviyo's order: auth, revision, scope, rate limit, then the body.
  */
 
 export const ALL_SCOPES = [
@@ -22,21 +22,34 @@ export const ALL_SCOPES = [
 ] as const;
 
 export interface RateLimit {
+  /** Requests per fixed 1-second window. */
   burst: number;
+  /** Requests per fixed 1-minute window. */
   steady: number;
+  /** Requests per fixed UTC day, for the endpoints Klaviyo caps daily. */
+  daily?: number;
 }
 
-export const KLAVIYO_RATE_LIMITS = {
+export type RateLimitedEndpoint = "events" | "bulkEvents" | "profileImport" | "segments" | "flows" | "metrics" | "accounts";
+
+export const KLAVIYO_RATE_LIMITS: Readonly<Record<RateLimitedEndpoint, RateLimit>> = {
   events: { burst: 350, steady: 3500 },
   bulkEvents: { burst: 10, steady: 150 },
   profileImport: { burst: 75, steady: 750 },
-  segments: { burst: 1, steady: 15 },
-  flows: { burst: 1, steady: 15 },
+  segments: { burst: 1, steady: 15, daily: 100 },
+  flows: { burst: 1, steady: 15, daily: 100 },
   metrics: { burst: 10, steady: 150 },
   accounts: { burst: 1, steady: 15 },
-} satisfies Record<string, RateLimit>;
+};
 
-type Endpoint = keyof typeof KLAVIYO_RATE_LIMITS;
+const MAX_EVENTS_PER_BULK_JOB = 1000;
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const MAX_EVENT_PROPERTIES = 400;
+const METRICS_PAGE_SIZE = 200;
+const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
+const PROFILE_IDENTIFIERS = ["email", "phone_number", "external_id", "_kx", "anonymous_id"] as const;
+const REVISION = /^(\d{4}-\d{2}-\d{2})(\.pre)?$/;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export interface AcceptedEvent {
   accountId: string;
@@ -45,6 +58,7 @@ export interface AcceptedEvent {
   profile: Record<string, unknown>;
   time: string | null;
   uniqueId: string | null;
+  value: number | null;
   receivedAt: number;
   via: "single" | "bulk";
 }
@@ -53,442 +67,639 @@ export interface RecordedRequest {
   method: string;
   path: string;
   status: number;
+  /** The account the credentials belong to; null when they were missing or unknown. */
   accountId: string | null;
   at: number;
 }
 
-interface Account {
+export interface StoredResource {
   id: string;
-  name: string;
-  scopes: Set<string>;
-  limits: Record<Endpoint, RateLimit>;
-  windows: Map<Endpoint, { second: number; secondCount: number; minute: number; minuteCount: number }>;
-  seenUniqueIds: Set<string>;
-  duplicatesIgnored: number;
+  accountId: string;
+  attributes: Record<string, unknown>;
 }
 
-interface Failure {
-  status: number;
-  remaining: number;
-  retryAfter?: number;
-  body?: { detail?: string };
-  accountId?: string;
-}
-
-interface AuthorizationCode {
+export interface RegisteredAuthorizationCode {
+  code: string;
+  /** base64url(SHA-256(code_verifier)), as sent to the authorize page with code_challenge_method=S256. */
   codeChallenge: string;
   clientId: string;
   redirectUri: string;
   accountId: string;
-  scopes: string[];
+  scopes: readonly string[];
+}
+
+export interface InjectedFailure {
+  status: number;
+  /** How many requests answer with this failure; defaults to 1. */
+  count?: number;
+  /** Sent as the Retry-After header (seconds). */
+  retryAfter?: number;
+  /** errors[0].detail of the JSON:API error body. */
+  body?: { detail?: string };
+  /** Only requests authenticated as this account fail; every request when omitted. */
+  accountId?: string;
 }
 
 export interface FakeKlaviyoOptions {
   port?: number;
-  /** Milliseconds since the epoch; tests move it forward to cross rate-limit windows and backoffs. */
+  /** Milliseconds since the epoch; tests move it forward to cross rate-limit windows and token expiry. */
   now?: () => number;
 }
 
 export interface FakeKlaviyo {
   url: string;
   close(): Promise<void>;
-  addAccount(input: { apiKey: string; accountId?: string; name?: string; scopes?: readonly string[]; limits?: Partial<Record<Endpoint, RateLimit>> }): string;
+  /** A private API key for an account (created on first use; later calls add keys to it). Returns the account id. */
+  addAccount(input: { apiKey: string; accountId?: string; name?: string; scopes?: readonly string[]; limits?: Partial<Record<RateLimitedEndpoint, RateLimit>> }): string;
+  /** An OAuth access token for `Authorization: Bearer`, valid until revoked, with its own rate-limit quota. */
   addOAuthToken(input: { accessToken: string; accountId: string; scopes?: readonly string[] }): void;
   revokeApiKey(apiKey: string): void;
-  registerAuthorizationCode(input: { code: string } & AuthorizationCode): void;
+  /** What the authorize page would have issued: the code the app exchanges at POST /oauth/token. */
+  registerAuthorizationCode(input: RegisteredAuthorizationCode): void;
   events(accountId?: string): AcceptedEvent[];
   duplicatesIgnored(accountId: string): number;
+  segments(accountId?: string): StoredResource[];
+  flows(accountId?: string): StoredResource[];
   requests(): RecordedRequest[];
-  failNext(input: { status: number; count?: number; retryAfter?: number; body?: { detail?: string }; accountId?: string }): void;
-  setOutage(outage: { status: number; accountId?: string } | null): void;
-  hangNext(count?: number): void;
+  failNext(failure: InjectedFailure): void;
+  /** Every matching request answers `status` until cleared with null. */
+  setOutage(outage: { status: number; retryAfter?: number; accountId?: string } | null): void;
+  /** The next `count` matching requests are accepted and never answered, until the client gives up. */
+  hangNext(count?: number, options?: { accountId?: string }): void;
+  /** Forgets what happened (events, requests, rate-limit windows, dedupe, metrics, injected failures); keeps accounts and credentials. */
   reset(): void;
 }
 
-class HttpError extends Error {
+interface Account {
+  id: string;
+  name: string;
+  limits: Record<RateLimitedEndpoint, RateLimit>;
+  seenEventKeys: Set<string>;
+  duplicatesIgnored: number;
+  metricIds: Map<string, string>;
+}
+
+interface Credential {
+  accountId: string;
+  scopes: ReadonlySet<string>;
+  /** Private keys share their account's quota; each OAuth install has its own. */
+  quotaKey: string;
+  expiresAt: number | null;
+  grantId: string | null;
+}
+
+interface OAuthGrant {
+  accountId: string;
+  clientId: string;
+  scopes: readonly string[];
+  refreshToken: string;
+  accessTokens: Set<string>;
+}
+
+interface ArmedFailure {
+  status: number;
+  remaining: number;
+  retryAfter?: number;
+  detail?: string;
+  accountId?: string;
+}
+
+interface Hang {
+  remaining: number;
+  accountId?: string;
+}
+
+interface ValidatedEvent {
+  metric: string;
+  profile: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  time: string | null;
+  uniqueId: string | null;
+  value: number | null;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+interface RequestContext {
+  request: IncomingMessage;
+  url: URL;
+  origin: string;
+  account: Account;
+  rawBody: string;
+}
+
+interface Route {
+  scope: (typeof ALL_SCOPES)[number];
+  rateLimit?: RateLimitedEndpoint;
+  handle(context: RequestContext): Reply;
+}
+
+const ERROR_TITLES = {
+  not_authenticated: "Incorrect authentication credentials.",
+  permission_denied: "You do not have permission to perform this action.",
+  throttled: "Request was throttled.",
+  invalid: "Invalid input.",
+  parse_error: "Malformed request.",
+  unsupported_media_type: "Unsupported media type.",
+  payload_too_large: "Request entity too large.",
+  not_found: "Not found.",
+  method_not_allowed: "Method not allowed.",
+  server_error: "A server error occurred.",
+} as const;
+
+type ErrorCode = keyof typeof ERROR_TITLES;
+
+/** A JSON:API error answer; thrown anywhere in request handling and rendered once. */
+class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly pointer?: string,
+    readonly code: ErrorCode,
+    detail: string,
+    readonly pointer = "/data/",
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(detail);
   }
 }
 
-const DATE_REVISION = /^\d{4}-\d{2}-\d{2}(\.pre)?$/;
+function invalid(pointer: string, detail: string): never {
+  throw new ApiError(400, "invalid", detail, pointer);
+}
+
+function fieldName(pointer: string): string {
+  return pointer.split("/").at(-1) || "body";
+}
+
+function objectAt(value: unknown, pointer: string): Record<string, unknown> {
+  if (value === undefined || value === null) invalid(pointer, `'${fieldName(pointer)}' is a required field.`);
+  if (typeof value !== "object" || Array.isArray(value)) invalid(pointer, `'${fieldName(pointer)}' must be an object.`);
+  return value as Record<string, unknown>;
+}
+
+function listAt(value: unknown, pointer: string): unknown[] {
+  if (!Array.isArray(value)) invalid(pointer, `'${fieldName(pointer)}' must be a list.`);
+  return value;
+}
+
+/** A resource object `{ type, attributes }` of the expected type; returns its attributes. */
+function resourceObjectAttributes(resource: unknown, pointer: string, type: string): Record<string, unknown> {
+  const object = objectAt(resource, pointer);
+  if (object.type !== type) invalid(`${pointer}/type`, `'type' must be '${type}'.`);
+  return objectAt(object.attributes, `${pointer}/attributes`);
+}
+
+/** A document or relationship `{ data: { type, attributes } }`; returns the attributes. */
+function resourceAttributes(document: unknown, pointer: string, type: string): Record<string, unknown> {
+  return resourceObjectAttributes(objectAt(document, pointer).data, `${pointer}/data`, type);
+}
+
+function validateProfile(profile: Record<string, unknown>, pointer: string): Record<string, unknown> {
+  if (!PROFILE_IDENTIFIERS.some((key) => typeof profile[key] === "string" && profile[key] !== "")) {
+    invalid(pointer, "A profile identifier (email, phone_number, external_id, anonymous_id or _kx) is required.");
+  }
+  if (profile.phone_number !== undefined && (typeof profile.phone_number !== "string" || !/^\+[1-9]\d{6,14}$/.test(profile.phone_number))) {
+    invalid(`${pointer}/phone_number`, "Invalid phone number format (Example of a valid format: +12345678901)");
+  }
+  return profile;
+}
+
+/** An event's attributes; `profile` is given for bulk jobs, where the profile sits on the group. */
+function validateEvent(attributes: Record<string, unknown>, pointer: string, profile?: Record<string, unknown>): ValidatedEvent {
+  const metric = resourceAttributes(attributes.metric, `${pointer}/metric`, "metric");
+  if (typeof metric.name !== "string" || metric.name === "") invalid(`${pointer}/metric/data/attributes/name`, "A metric name is required.");
+  const eventProfile = profile ?? validateProfile(resourceAttributes(attributes.profile, `${pointer}/profile`, "profile"), `${pointer}/profile/data/attributes`);
+  const properties = objectAt(attributes.properties, `${pointer}/properties`);
+  if (Object.keys(properties).length > MAX_EVENT_PROPERTIES) invalid(`${pointer}/properties`, `An event may have at most ${MAX_EVENT_PROPERTIES} properties.`);
+  const { time, unique_id: uniqueId, value } = attributes;
+  if (time !== undefined && (typeof time !== "string" || !ISO_DATETIME.test(time) || Number.isNaN(Date.parse(time)))) {
+    invalid(`${pointer}/time`, "'time' must be an ISO 8601 datetime.");
+  }
+  if (uniqueId !== undefined && typeof uniqueId !== "string") invalid(`${pointer}/unique_id`, "'unique_id' must be a string.");
+  if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value))) invalid(`${pointer}/value`, "'value' must be a number.");
+  return {
+    metric: metric.name,
+    profile: eventProfile,
+    properties,
+    time: (time as string | undefined) ?? null,
+    uniqueId: (uniqueId as string | undefined) ?? null,
+    value: (value as number | undefined) ?? null,
+  };
+}
+
+/** The identifier Klaviyo would resolve the profile by; dedupe is per profile. */
+function profileIdentity(profile: Record<string, unknown>): string {
+  const key = PROFILE_IDENTIFIERS.find((identifier) => typeof profile[identifier] === "string" && profile[identifier] !== "")!;
+  return `${key}:${String(profile[key])}`;
+}
+
+function shortId(): string {
+  return randomBytes(4).toString("hex").slice(0, 6).toUpperCase();
+}
+
+function parseBasicAuth(header: string | undefined): { clientId: string; clientSecret: string } | null {
+  const match = /^Basic (.+)$/.exec(header ?? "");
+  if (!match) return null;
+  const [clientId = "", clientSecret = ""] = Buffer.from(match[1]!, "base64").toString("utf8").split(":");
+  return clientId && clientSecret ? { clientId, clientSecret } : null;
+}
 
 export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promise<FakeKlaviyo> {
   const now = options.now ?? Date.now;
   const accounts = new Map<string, Account>();
-  const credentials = new Map<string, string>();
+  /** Keyed by the whole Authorization header value: "Klaviyo-API-Key pk_…" or "Bearer …". */
+  const credentials = new Map<string, Credential>();
+  const grants = new Map<string, OAuthGrant>();
+  const authorizationCodes = new Map<string, RegisteredAuthorizationCode>();
+  const windows = new Map<string, { index: number; count: number }>();
   const accepted: AcceptedEvent[] = [];
+  const segments: StoredResource[] = [];
+  const flows: StoredResource[] = [];
   const log: RecordedRequest[] = [];
-  const failures: Failure[] = [];
-  const authorizationCodes = new Map<string, AuthorizationCode>();
-  const refreshTokens = new Map<string, { accountId: string; scopes: string[] }>();
-  let outage: { status: number; accountId?: string } | null = null;
-  let hangs = 0;
-  const hanging = new Set<ServerResponse>();
+  let failures: ArmedFailure[] = [];
+  let hangs: Hang[] = [];
+  let outage: { status: number; retryAfter?: number; accountId?: string } | null = null;
 
-  function ensureAccount(accountId: string, name?: string, scopes: readonly string[] = ALL_SCOPES, limits: Partial<Record<Endpoint, RateLimit>> = {}) {
-    const existing = accounts.get(accountId);
-    if (existing) return existing;
-    const account: Account = {
-      id: accountId,
-      name: name ?? `Account ${accountId}`,
-      scopes: new Set(scopes),
-      limits: { ...KLAVIYO_RATE_LIMITS, ...limits },
-      windows: new Map(),
-      seenUniqueIds: new Set(),
-      duplicatesIgnored: 0,
-    };
-    accounts.set(accountId, account);
+  function accountFor(accountId: string, name?: string): Account {
+    let account = accounts.get(accountId);
+    if (!account) {
+      account = { id: accountId, name: name ?? `Account ${accountId}`, limits: { ...KLAVIYO_RATE_LIMITS }, seenEventKeys: new Set(), duplicatesIgnored: 0, metricIds: new Map() };
+      accounts.set(accountId, account);
+    } else if (name) {
+      account.name = name;
+    }
     return account;
   }
 
-  function authenticate(request: IncomingMessage): Account {
-    const header = request.headers.authorization ?? "";
-    const match = /^(Klaviyo-API-Key|Bearer) (.+)$/.exec(header);
-    const accountId = match ? credentials.get(`${match[1]}:${match[2]}`) : undefined;
-    if (!accountId) {
-      throw new HttpError(401, "not_authenticated", "Incorrect authentication credentials.");
-    }
-    return accounts.get(accountId)!;
+  function identify(request: IncomingMessage): Credential | null {
+    const credential = credentials.get(request.headers.authorization ?? "");
+    if (!credential || (credential.expiresAt !== null && credential.expiresAt <= now())) return null;
+    return credential;
   }
 
-  function requireScope(account: Account, scope: string) {
-    const scopes = [...account.scopes];
-    if (!scopes.includes(scope)) {
-      throw new HttpError(403, "permission_denied", `You do not have permission to perform this action. Missing scope: ${scope}.`);
-    }
-  }
-
-  /** Klaviyo's fixed windows: a request counts toward the current second and the current minute. */
-  function throttle(account: Account, endpoint: Endpoint) {
+  /** Fixed windows aligned to the epoch, like Klaviyo's: a request counts in every window or, if any is full, in none. */
+  function throttle(credential: Credential, account: Account, endpoint: RateLimitedEndpoint): Record<string, string> {
     const limit = account.limits[endpoint];
     const time = now();
-    const second = Math.floor(time / 1000);
-    const minute = Math.floor(time / 60_000);
-    const window = account.windows.get(endpoint) ?? { second, secondCount: 0, minute, minuteCount: 0 };
-    if (window.second !== second) Object.assign(window, { second, secondCount: 0 });
-    if (window.minute !== minute) Object.assign(window, { minute, minuteCount: 0 });
-    account.windows.set(endpoint, window);
-    let waitSeconds = 0;
-    if (window.minuteCount >= limit.steady) waitSeconds = Math.ceil(((minute + 1) * 60_000 - time) / 1000);
-    else if (window.secondCount >= limit.burst) waitSeconds = 1;
-    if (waitSeconds > 0) {
-      const seconds = Math.max(1, waitSeconds);
-      throw new HttpError(429, "throttled", `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? "" : "s"}.`, undefined, {
+    const checks = [
+      { lengthMs: 1000, max: limit.burst },
+      { lengthMs: 60_000, max: limit.steady },
+      ...(limit.daily === undefined ? [] : [{ lengthMs: 86_400_000, max: limit.daily }]),
+    ].map(({ lengthMs, max }) => {
+      const key = `${credential.quotaKey}|${endpoint}|${lengthMs}`;
+      const index = Math.floor(time / lengthMs);
+      const window = windows.get(key);
+      const count = window?.index === index ? window.count : 0;
+      return { key, index, count, max, secondsToReset: Math.max(1, Math.ceil(((index + 1) * lengthMs - time) / 1000)) };
+    });
+    const full = checks.filter((check) => check.count >= check.max);
+    if (full.length > 0) {
+      const seconds = Math.max(...full.map((check) => check.secondsToReset));
+      throw new ApiError(429, "throttled", `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? "" : "s"}.`, "/data/", {
         "Retry-After": String(seconds),
       });
     }
-    window.secondCount++;
-    window.minuteCount++;
-    return { limit: limit.steady, remaining: limit.steady - window.minuteCount, reset: Math.ceil(((minute + 1) * 60_000 - time) / 1000) };
+    for (const check of checks) windows.set(check.key, { index: check.index, count: check.count + 1 });
+    // Klaviyo reports the steady window.
+    const steady = checks[1]!;
+    return {
+      "RateLimit-Limit": String(steady.max),
+      "RateLimit-Remaining": String(steady.max - steady.count - 1),
+      "RateLimit-Reset": String(steady.secondsToReset),
+    };
   }
 
-  function injectedFailure(accountId: string | null): Failure | null {
-    if (outage && (!outage.accountId || outage.accountId === accountId)) return { status: outage.status, remaining: Infinity };
-    const index = failures.findIndex((failure) => !failure.accountId || failure.accountId === accountId);
-    if (index < 0) return null;
-    const failure = failures[index]!;
+  function takeInjectedFailure(accountId: string | null): ArmedFailure | null {
+    const matches = (target?: string) => target === undefined || target === accountId;
+    if (outage && matches(outage.accountId)) return { ...outage, remaining: 1 };
+    const failure = failures.find((candidate) => matches(candidate.accountId));
+    if (!failure) return null;
     failure.remaining--;
-    if (failure.remaining <= 0) failures.splice(index, 1);
+    failures = failures.filter((candidate) => candidate.remaining > 0);
     return failure;
   }
 
-  async function readBody(request: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+  function takeHang(accountId: string | null): boolean {
+    const hang = hangs.find((candidate) => candidate.accountId === undefined || candidate.accountId === accountId);
+    if (!hang) return false;
+    hang.remaining--;
+    hangs = hangs.filter((candidate) => candidate.remaining > 0);
+    return true;
   }
 
-  function parseJsonApi(request: IncomingMessage, raw: string): Record<string, unknown> {
-    if (!(request.headers["content-type"] ?? "").includes("application/vnd.api+json") && !(request.headers["content-type"] ?? "").includes("application/json")) {
-      throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/vnd.api+json.");
+  /** Klaviyo records only the first event per profile, metric and unique_id (or, without one, per second). */
+  function accept(account: Account, event: ValidatedEvent, via: AcceptedEvent["via"]) {
+    const occurrence = event.uniqueId ?? `second:${Math.floor((event.time ? Date.parse(event.time) : now()) / 1000)}`;
+    const key = `${profileIdentity(event.profile)}|${event.metric}|${occurrence}`;
+    if (account.seenEventKeys.has(key)) {
+      account.duplicatesIgnored++;
+      return;
     }
-    try {
-      const body = JSON.parse(raw) as unknown;
-      if (!body || typeof body !== "object") throw new Error("not an object");
-      return body as Record<string, unknown>;
-    } catch {
-      throw new HttpError(400, "parse_error", "Malformed JSON request body.");
-    }
-  }
-
-  function invalid(pointer: string, detail: string): never {
-    throw new HttpError(400, "invalid", detail, pointer);
-  }
-
-  function object(value: unknown, pointer: string): Record<string, unknown> {
-    if (!value || typeof value !== "object" || Array.isArray(value)) invalid(pointer, `'${pointer.split("/").at(-1)}' must be an object.`);
-    return value as Record<string, unknown>;
-  }
-
-  function validateEvent(attributes: Record<string, unknown>, pointer: string, profileOverride?: Record<string, unknown>) {
-    const metric = object(object(object(attributes.metric, `${pointer}/metric`).data, `${pointer}/metric/data`).attributes, `${pointer}/metric/data/attributes`);
-    if (typeof metric.name !== "string" || !metric.name) invalid(`${pointer}/metric/data/attributes/name`, "A metric name is required.");
-    const profile =
-      profileOverride ??
-      object(object(object(attributes.profile, `${pointer}/profile`).data, `${pointer}/profile/data`).attributes, `${pointer}/profile/data/attributes`);
-    if (!["email", "phone_number", "external_id", "anonymous_id", "_kx", "id"].some((key) => typeof profile[key] === "string" && profile[key])) {
-      invalid(`${pointer}/profile/data/attributes`, "A profile identifier (email, phone_number, external_id, anonymous_id or _kx) is required.");
-    }
-    if (typeof profile.phone_number === "string" && !/^\+[1-9]\d{6,14}$/.test(profile.phone_number)) {
-      invalid(`${pointer}/profile/data/attributes/phone_number`, "Invalid phone number format (Example of a valid format: +12345678901)");
-    }
-    const properties = object(attributes.properties ?? {}, `${pointer}/properties`);
-    if (Object.keys(properties).length > 400) invalid(`${pointer}/properties`, "An event may have at most 400 properties.");
-    if (attributes.time !== undefined && (typeof attributes.time !== "string" || Number.isNaN(Date.parse(attributes.time)))) {
-      invalid(`${pointer}/time`, "'time' must be an ISO 8601 datetime.");
-    }
-    if (attributes.unique_id !== undefined && typeof attributes.unique_id !== "string") invalid(`${pointer}/unique_id`, "'unique_id' must be a string.");
-    return { metric: metric.name as string, profile, properties, time: (attributes.time as string | undefined) ?? null, uniqueId: (attributes.unique_id as string | undefined) ?? null };
-  }
-
-  function profileKey(profile: Record<string, unknown>) {
-    for (const key of ["_kx", "email", "phone_number", "external_id", "anonymous_id", "id"]) {
-      if (typeof profile[key] === "string" && profile[key]) return `${key}:${profile[key]}`;
-    }
-    return "unknown";
-  }
-
-  /** Klaviyo records only the first event with a given unique_id for the same profile and metric. */
-  function accept(account: Account, event: ReturnType<typeof validateEvent>, via: AcceptedEvent["via"]) {
-    if (event.uniqueId) {
-      const key = `${profileKey(event.profile)}|${event.metric}|${event.uniqueId}`;
-      if (account.seenUniqueIds.has(key)) {
-        account.duplicatesIgnored++;
-        return;
-      }
-      account.seenUniqueIds.add(key);
-    }
+    account.seenEventKeys.add(key);
+    if (!account.metricIds.has(event.metric)) account.metricIds.set(event.metric, shortId());
     accepted.push({ accountId: account.id, ...event, receivedAt: now(), via });
   }
 
-  function metricsOf(account: Account) {
-    const names = [...new Set(accepted.filter((event) => event.accountId === account.id).map((event) => event.metric))];
-    return names.map((name) => ({ type: "metric", id: createHash("sha1").update(`${account.id}:${name}`).digest("hex").slice(0, 6).toUpperCase(), attributes: { name } }));
+  function createResource(context: RequestContext, type: "segment" | "flow", store: StoredResource[]): Reply {
+    const attributes = resourceAttributes(parseJsonApi(context), "", type);
+    if (typeof attributes.name !== "string" || attributes.name === "") invalid("/data/attributes/name", "'name' is a required field.");
+    objectAt(attributes.definition, "/data/attributes/definition");
+    const created = new Date(now()).toISOString();
+    const resource: StoredResource = {
+      id: shortId(),
+      accountId: context.account.id,
+      attributes: { ...(type === "flow" ? { status: "draft" } : {}), ...attributes, created, updated: created },
+    };
+    store.push(resource);
+    return { status: 201, body: { data: { type, id: resource.id, attributes: resource.attributes, links: { self: `${context.origin}/api/${type}s/${resource.id}/` } } } };
   }
 
-  async function route(request: IncomingMessage, context: { accountId: string | null }) {
-    const url = new URL(request.url ?? "/", "http://fake");
-    const raw = request.method === "POST" ? await readBody(request) : "";
+  function listResources(context: RequestContext, type: "segment" | "flow", store: StoredResource[]): Reply {
+    const data = store.filter((resource) => resource.accountId === context.account.id).map((resource) => ({ type, id: resource.id, attributes: resource.attributes }));
+    return { status: 200, body: { data, links: { self: `${context.origin}${context.url.pathname}`, next: null, prev: null } } };
+  }
 
-    if (url.pathname === "/oauth/token" && request.method === "POST") return oauthToken(request, raw);
-    if (url.pathname === "/oauth/revoke" && request.method === "POST") {
-      const token = new URLSearchParams(raw).get("token");
-      if (token) {
-        credentials.delete(`Bearer:${token}`);
-        refreshTokens.delete(token);
-      }
-      return { status: 200, body: {} };
+  function parseJsonApi(context: RequestContext): unknown {
+    const contentType = context.request.headers["content-type"] ?? "";
+    if (!contentType.startsWith("application/vnd.api+json")) {
+      throw new ApiError(415, "unsupported_media_type", `Unsupported media type "${contentType}" in request. Use application/vnd.api+json.`);
     }
-    if (url.pathname === "/" && request.method === "GET") return { status: 200, html: inspectionPage() };
-    if (!url.pathname.startsWith("/api/")) throw new HttpError(404, "not_found", "Not found.");
+    try {
+      return JSON.parse(context.rawBody) as unknown;
+    } catch {
+      throw new ApiError(400, "parse_error", "JSON parse error: the request body is not valid JSON.");
+    }
+  }
 
-    const account = authenticate(request);
-    context.accountId = account.id;
-    const revision = request.headers.revision;
-    if (typeof revision !== "string" || !DATE_REVISION.test(revision)) {
-      throw new HttpError(400, "invalid", "The 'revision' header is required and must be a date like 2026-07-15.", undefined);
-    }
-    const failure = injectedFailure(account.id);
-    if (failure) {
-      const detail = failure.body?.detail;
-      const [code, fallback] = failure.status === 429 ? ["throttled", "Request was throttled."] : failure.status >= 500 ? ["server_error", "A server error occurred."] : ["invalid", "Invalid input."];
-      throw new HttpError(failure.status, code, detail ?? fallback, undefined, {
-        ...(failure.retryAfter !== undefined ? { "Retry-After": String(failure.retryAfter) } : {}),
-      });
-    }
-    const key = `${request.method} ${url.pathname}`;
-    switch (key) {
-      case "GET /api/accounts": {
-        requireScope(account, "accounts:read");
-        const rate = throttle(account, "accounts");
-        return {
-          status: 200,
-          rate,
-          body: {
-            data: [
-              {
-                type: "account",
-                id: account.id,
-                attributes: {
-                  contact_information: { organization_name: account.name, default_sender_name: account.name },
-                  public_api_key: account.id,
-                  timezone: "America/New_York",
-                  preferred_currency: "USD",
-                  industry: "Apparel",
-                },
+  const routes: Record<string, Route> = {
+    "GET /api/accounts": {
+      scope: "accounts:read",
+      rateLimit: "accounts",
+      handle: ({ account, origin }) => ({
+        status: 200,
+        body: {
+          data: [
+            {
+              type: "account",
+              id: account.id,
+              attributes: {
+                contact_information: { default_sender_name: account.name, default_sender_email: "hello@example.com", website_url: "https://example.com", organization_name: account.name },
+                industry: "Apparel",
+                timezone: "America/New_York",
+                preferred_currency: "USD",
+                public_api_key: account.id,
+                locale: "en-US",
               },
-            ],
-          },
-        };
-      }
-      case "GET /api/metrics": {
-        requireScope(account, "metrics:read");
-        const rate = throttle(account, "metrics");
-        return { status: 200, rate, body: { data: metricsOf(account), links: { self: url.toString(), next: null } } };
-      }
-      case "GET /api/segments":
-      case "GET /api/flows": {
-        requireScope(account, key.includes("segments") ? "segments:read" : "flows:read");
-        return { status: 200, body: { data: [], links: { next: null } } };
-      }
-      case "POST /api/events": {
-        requireScope(account, "events:write");
-        const body = parseJsonApi(request, raw);
-        const data = object(body.data, "/data");
-        if (data.type !== "event") invalid("/data/type", "'type' must be 'event'.");
-        const event = validateEvent(object(data.attributes, "/data/attributes"), "/data/attributes");
-        const rate = throttle(account, "events");
-        accept(account, event, "single");
-        return { status: 202, rate };
-      }
-      case "POST /api/event-bulk-create-jobs": {
-        requireScope(account, "events:write");
-        const body = parseJsonApi(request, raw);
-        if (Buffer.byteLength(raw) > 5 * 1024 * 1024) throw new HttpError(413, "payload_too_large", "Request body exceeds 5 MB.");
-        const data = object(body.data, "/data");
-        if (data.type !== "event-bulk-create-job") invalid("/data/type", "'type' must be 'event-bulk-create-job'.");
-        const groups = object(object(data.attributes, "/data/attributes")["events-bulk-create"], "/data/attributes/events-bulk-create").data;
-        if (!Array.isArray(groups)) invalid("/data/attributes/events-bulk-create/data", "'data' must be a list.");
-        const events: ReturnType<typeof validateEvent>[] = [];
+              links: { self: `${origin}/api/accounts/${account.id}/` },
+            },
+          ],
+          links: { self: `${origin}/api/accounts/`, next: null, prev: null },
+        },
+      }),
+    },
+    "POST /api/events": {
+      scope: "events:write",
+      rateLimit: "events",
+      handle(context) {
+        const event = validateEvent(resourceAttributes(parseJsonApi(context), "", "event"), "/data/attributes");
+        accept(context.account, event, "single");
+        return { status: 202 };
+      },
+    },
+    "POST /api/event-bulk-create-jobs": {
+      scope: "events:write",
+      rateLimit: "bulkEvents",
+      handle(context) {
+        const attributes = resourceAttributes(parseJsonApi(context), "", "event-bulk-create-job");
+        const groupsPointer = "/data/attributes/events-bulk-create/data";
+        const groups = listAt(objectAt(attributes["events-bulk-create"], "/data/attributes/events-bulk-create").data, groupsPointer);
+        const events: ValidatedEvent[] = [];
         const uniqueIds = new Set<string>();
-        groups.forEach((group: unknown, groupIndex: number) => {
-          const pointer = `/data/attributes/events-bulk-create/data/${groupIndex}`;
-          const groupObject = object(group, pointer);
-          if (groupObject.type !== "event-bulk-create") invalid(`${pointer}/type`, "'type' must be 'event-bulk-create'.");
-          const attributes = object(groupObject.attributes, `${pointer}/attributes`);
-          const profile = object(object(object(attributes.profile, `${pointer}/attributes/profile`).data, `${pointer}/attributes/profile/data`).attributes, `${pointer}/attributes/profile/data/attributes`);
-          const list = object(attributes.events, `${pointer}/attributes/events`).data;
-          if (!Array.isArray(list)) invalid(`${pointer}/attributes/events/data`, "'data' must be a list.");
-          list.forEach((entry: unknown, eventIndex: number) => {
+        groups.forEach((group, groupIndex) => {
+          const pointer = `${groupsPointer}/${groupIndex}`;
+          const groupAttributes = resourceObjectAttributes(group, pointer, "event-bulk-create");
+          const profile = validateProfile(
+            resourceAttributes(groupAttributes.profile, `${pointer}/attributes/profile`, "profile"),
+            `${pointer}/attributes/profile/data/attributes`,
+          );
+          const entries = listAt(objectAt(groupAttributes.events, `${pointer}/attributes/events`).data, `${pointer}/attributes/events/data`);
+          entries.forEach((entry, eventIndex) => {
             const eventPointer = `${pointer}/attributes/events/data/${eventIndex}`;
-            const event = validateEvent(object(object(entry, eventPointer).attributes, `${eventPointer}/attributes`), `${eventPointer}/attributes`, profile);
-            if (event.uniqueId) {
+            const event = validateEvent(resourceObjectAttributes(entry, eventPointer, "event"), `${eventPointer}/attributes`, profile);
+            if (event.uniqueId !== null) {
               if (uniqueIds.has(event.uniqueId)) invalid(`${eventPointer}/attributes/unique_id`, `Duplicate unique_id '${event.uniqueId}' in the same job.`);
               uniqueIds.add(event.uniqueId);
             }
             events.push(event);
           });
         });
-        if (events.length > 1000) invalid("/data/attributes/events-bulk-create/data", "A job may contain at most 1,000 events.");
-        const rate = throttle(account, "bulkEvents");
-        for (const event of events) accept(account, event, "bulk");
-        return { status: 202, rate, body: { data: { type: "event-bulk-create-job", id: randomUUID(), attributes: { status: "queued", total_count: events.length } } } };
-      }
-      case "POST /api/profile-import": {
-        requireScope(account, "profiles:write");
-        parseJsonApi(request, raw);
-        const rate = throttle(account, "profileImport");
-        return { status: 200, rate, body: { data: { type: "profile", id: randomUUID(), attributes: {} } } };
-      }
-      case "POST /api/segments":
-      case "POST /api/flows": {
-        const kind = key.includes("segments") ? "segment" : "flow";
-        requireScope(account, `${kind}s:write`);
-        const body = parseJsonApi(request, raw);
-        const data = object(body.data, "/data");
-        if (data.type !== kind) invalid("/data/type", `'type' must be '${kind}'.`);
-        const rate = throttle(account, kind === "segment" ? "segments" : "flows");
-        return { status: 201, rate, body: { data: { type: kind, id: randomUUID().slice(0, 6).toUpperCase(), attributes: object(data.attributes, "/data/attributes") } } };
-      }
-      default:
-        throw new HttpError(404, "not_found", `No route for ${key}.`);
+        if (events.length === 0) invalid(groupsPointer, "A job must contain at least one event.");
+        if (events.length > MAX_EVENTS_PER_BULK_JOB) invalid(groupsPointer, `A job may contain at most ${MAX_EVENTS_PER_BULK_JOB.toLocaleString("en-US")} events; got ${events.length}.`);
+        for (const event of events) accept(context.account, event, "bulk");
+        const id = randomUUID();
+        return {
+          status: 202,
+          body: {
+            data: {
+              type: "event-bulk-create-job",
+              id,
+              attributes: { status: "queued", created_at: new Date(now()).toISOString(), total_count: events.length, completed_count: 0, failed_count: 0, completed_at: null },
+              links: { self: `${context.origin}/api/event-bulk-create-jobs/${id}/` },
+            },
+          },
+        };
+      },
+    },
+    "POST /api/profile-import": {
+      scope: "profiles:write",
+      rateLimit: "profileImport",
+      handle(context) {
+        const attributes = validateProfile(resourceAttributes(parseJsonApi(context), "", "profile"), "/data/attributes");
+        if (attributes.anonymous_id !== undefined) invalid("/data/attributes/anonymous_id", "'anonymous_id' is not accepted by profile-import.");
+        return { status: 201, body: { data: { type: "profile", id: randomUUID(), attributes } } };
+      },
+    },
+    "GET /api/metrics": {
+      scope: "metrics:read",
+      rateLimit: "metrics",
+      handle({ account, url, origin }) {
+        const all = [...account.metricIds].map(([name, id]) => ({ type: "metric", id, attributes: { name, integration: { name: "API", category: "API" } } }));
+        const offset = Number(url.searchParams.get("page[cursor]") ?? 0) || 0;
+        const nextOffset = offset + METRICS_PAGE_SIZE;
+        return {
+          status: 200,
+          body: {
+            data: all.slice(offset, nextOffset),
+            links: { self: `${origin}${url.pathname}${url.search}`, next: nextOffset < all.length ? `${origin}/api/metrics?page%5Bcursor%5D=${nextOffset}` : null, prev: null },
+          },
+        };
+      },
+    },
+    "GET /api/segments": { scope: "segments:read", handle: (context) => listResources(context, "segment", segments) },
+    "POST /api/segments": { scope: "segments:write", rateLimit: "segments", handle: (context) => createResource(context, "segment", segments) },
+    "GET /api/flows": { scope: "flows:read", handle: (context) => listResources(context, "flow", flows) },
+    "POST /api/flows": { scope: "flows:write", rateLimit: "flows", handle: (context) => createResource(context, "flow", flows) },
+  };
+
+  function handleApi(request: IncomingMessage, url: URL, rawBody: string, credential: Credential | null): Reply {
+    if (!credential) throw new ApiError(401, "not_authenticated", "Missing or invalid authorization scheme or credentials. Use 'Klaviyo-API-Key <private key>' or 'Bearer <access token>'.");
+    const revision = request.headers.revision;
+    const date = typeof revision === "string" ? REVISION.exec(revision)?.[1] : undefined;
+    if (!date || Number.isNaN(Date.parse(date))) {
+      throw new ApiError(400, "invalid", "A valid 'revision' header is required, as a date like 2026-07-15.");
     }
+    const path = url.pathname.replace(/\/$/, "");
+    const route = routes[`${request.method} ${path}`];
+    if (!route) {
+      const known = Object.keys(routes).some((key) => key.endsWith(` ${path}`));
+      throw known ? new ApiError(405, "method_not_allowed", `Method "${request.method}" not allowed.`) : new ApiError(404, "not_found", `No endpoint ${path}.`);
+    }
+    if (!credential.scopes.has(route.scope)) {
+      throw new ApiError(403, "permission_denied", `You do not have permission to perform this action. This endpoint requires the ${route.scope} scope.`);
+    }
+    const account = accounts.get(credential.accountId)!;
+    const rateHeaders = route.rateLimit ? throttle(credential, account, route.rateLimit) : {};
+    if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "The request body exceeds 5 MB.");
+    const reply = route.handle({ request, url, origin: `http://${request.headers.host}`, account, rawBody });
+    return { ...reply, headers: { ...rateHeaders, ...reply.headers } };
   }
 
-  function oauthToken(request: IncomingMessage, raw: string) {
-    const [clientId] = Buffer.from((request.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":");
-    const form = new URLSearchParams(raw);
-    const issue = (accountId: string, scopes: string[]) => {
-      const accessToken = `kat_${randomUUID()}`;
-      const refreshToken = `krt_${randomUUID()}`;
-      credentials.set(`Bearer:${accessToken}`, accountId);
-      ensureAccount(accountId).scopes = new Set(scopes);
-      refreshTokens.set(refreshToken, { accountId, scopes });
-      return { status: 200, body: { access_token: accessToken, refresh_token: refreshToken, token_type: "Bearer", expires_in: 3600, scope: scopes.join(" ") } };
+  function issueTokens(grantId: string, grant: OAuthGrant): Reply {
+    const accessToken = `kat_${randomBytes(24).toString("base64url")}`;
+    grant.accessTokens.add(accessToken);
+    credentials.set(`Bearer ${accessToken}`, {
+      accountId: grant.accountId,
+      scopes: new Set(grant.scopes),
+      quotaKey: `oauth:${grant.clientId}:${grant.accountId}`,
+      expiresAt: now() + ACCESS_TOKEN_LIFETIME_SECONDS * 1000,
+      grantId,
+    });
+    return {
+      status: 200,
+      contentType: "application/json",
+      body: { access_token: accessToken, refresh_token: grant.refreshToken, token_type: "Bearer", expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, scope: grant.scopes.join(" ") },
     };
-    if (form.get("grant_type") === "authorization_code") {
-      const grant = authorizationCodes.get(form.get("code") ?? "");
-      authorizationCodes.delete(form.get("code") ?? "");
+  }
+
+  function revokeGrant(grantId: string) {
+    const grant = grants.get(grantId);
+    if (!grant) return;
+    for (const token of grant.accessTokens) credentials.delete(`Bearer ${token}`);
+    grants.delete(grantId);
+  }
+
+  function oauthError(status: number, error: string, description: string): Reply {
+    return { status, contentType: "application/json", body: { error, error_description: description } };
+  }
+
+  /** RFC 6749 token endpoint with PKCE; refresh tokens rotate, so a used one is no longer valid. */
+  function handleOAuth(request: IncomingMessage, path: string, rawBody: string): Reply {
+    const client = parseBasicAuth(request.headers.authorization);
+    if (!client) return oauthError(401, "invalid_client", "Client authentication (HTTP Basic client_id:client_secret) is required.");
+    const form = new URLSearchParams(rawBody);
+
+    if (path === "/oauth/revoke") {
+      const token = form.get("token") ?? "";
+      const grantId = [...grants].find(([, grant]) => grant.clientId === client.clientId && (grant.refreshToken === token || grant.accessTokens.has(token)))?.[0];
+      if (grantId) revokeGrant(grantId);
+      return { status: 200, contentType: "application/json", body: {} };
+    }
+
+    const grantType = form.get("grant_type");
+    if (grantType === "authorization_code") {
+      const code = form.get("code") ?? "";
+      const registered = authorizationCodes.get(code);
+      authorizationCodes.delete(code);
       const challenge = createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url");
-      if (!grant || grant.clientId !== clientId || grant.redirectUri !== form.get("redirect_uri") || grant.codeChallenge !== challenge) {
-        return { status: 400, body: { error: "invalid_grant", error_description: "The authorization code or code_verifier is invalid." } };
+      if (!registered || registered.clientId !== client.clientId || registered.redirectUri !== form.get("redirect_uri") || registered.codeChallenge !== challenge) {
+        return oauthError(400, "invalid_grant", "The authorization code, redirect_uri or code_verifier is invalid.");
       }
-      return issue(grant.accountId, grant.scopes);
+      const grantId = randomUUID();
+      const grant: OAuthGrant = { accountId: registered.accountId, clientId: client.clientId, scopes: registered.scopes, refreshToken: `krt_${randomBytes(24).toString("base64url")}`, accessTokens: new Set() };
+      grants.set(grantId, grant);
+      return issueTokens(grantId, grant);
     }
-    if (form.get("grant_type") === "refresh_token") {
-      const grant = refreshTokens.get(form.get("refresh_token") ?? "");
-      if (!grant) return { status: 400, body: { error: "invalid_grant", error_description: "The refresh token is invalid or expired." } };
-      refreshTokens.delete(form.get("refresh_token")!);
-      return issue(grant.accountId, grant.scopes);
+    if (grantType === "refresh_token") {
+      const refreshToken = form.get("refresh_token");
+      const entry = [...grants].find(([, grant]) => grant.refreshToken === refreshToken && grant.clientId === client.clientId);
+      if (!entry) return oauthError(400, "invalid_grant", "The refresh token is invalid, revoked or expired.");
+      entry[1].refreshToken = `krt_${randomBytes(24).toString("base64url")}`;
+      return issueTokens(...entry);
     }
-    return { status: 400, body: { error: "unsupported_grant_type" } };
+    return oauthError(400, "unsupported_grant_type", `Unsupported grant_type "${grantType ?? ""}".`);
   }
 
-  function inspectionPage() {
-    const rows = accepted
-      .slice(-200)
-      .reverse()
-      .map((event) => `<tr><td>${new Date(event.receivedAt).toISOString()}</td><td>${escapeHtml(event.accountId)}</td><td>${escapeHtml(event.metric)}</td><td><code>${escapeHtml(JSON.stringify(event.profile))}</code></td><td><code>${escapeHtml(JSON.stringify(event.properties))}</code></td></tr>`)
-      .join("");
-    return `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>Fake Klaviyo</title>
-<style>body{font:14px system-ui;margin:24px}td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top}code{font-size:12px}</style>
-<h1>Fake Klaviyo: ${accepted.length} events accepted</h1><table><tr><th>received</th><th>account</th><th>metric</th><th>profile</th><th>properties</th></tr>${rows}</table>`;
+  function errorReply(error: unknown): Reply {
+    const failure = error instanceof ApiError ? error : new ApiError(500, "server_error", String(error));
+    return {
+      status: failure.status,
+      headers: failure.headers,
+      body: {
+        errors: [
+          {
+            id: randomUUID(),
+            status: failure.status,
+            code: failure.code,
+            title: ERROR_TITLES[failure.code],
+            detail: failure.message,
+            source: { pointer: failure.pointer },
+          },
+        ],
+      },
+    };
   }
 
-  const server = createServer((request, response) => {
-    const started = now();
-    const context: { accountId: string | null } = { accountId: null };
-    const path = new URL(request.url ?? "/", "http://fake").pathname;
-    if (hangs > 0 && path.startsWith("/api/")) {
-      hangs--;
-      hanging.add(response);
+  function injectedReply(failure: ArmedFailure): Reply {
+    const code: ErrorCode = failure.status === 429 ? "throttled" : failure.status === 401 ? "not_authenticated" : failure.status === 403 ? "permission_denied" : failure.status >= 500 ? "server_error" : "invalid";
+    const detail = failure.detail ?? ERROR_TITLES[code];
+    return errorReply(new ApiError(failure.status, code, detail, "/data/", failure.retryAfter === undefined ? {} : { "Retry-After": String(failure.retryAfter) }));
+  }
+
+  async function respond(request: IncomingMessage, response: ServerResponse) {
+    const at = now();
+    const url = new URL(request.url ?? "/", "http://fake");
+    const method = request.method ?? "GET";
+    const credential = identify(request);
+    const accountId = credential?.accountId ?? null;
+
+    if (method === "GET" && url.pathname === "/") {
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(inspectionPage(accepted));
+      return;
+    }
+    if (takeHang(accountId)) {
       request.resume();
       return;
     }
-    route(request, context)
-      .then((result) => {
-        const headers: Record<string, string> = {};
-        if ("rate" in result && result.rate) {
-          headers["RateLimit-Limit"] = String(result.rate.limit);
-          headers["RateLimit-Remaining"] = String(result.rate.remaining);
-          headers["RateLimit-Reset"] = String(result.rate.reset);
-        }
-        if ("html" in result) {
-          response.writeHead(result.status, { "Content-Type": "text/html; charset=utf-8" }).end(result.html);
-        } else if ("body" in result && result.body !== undefined) {
-          const json = path.startsWith("/oauth/") ? "application/json" : "application/vnd.api+json";
-          response.writeHead(result.status, { ...headers, "Content-Type": json }).end(JSON.stringify(result.body));
-        } else {
-          response.writeHead(result.status, headers).end();
-        }
-        log.push({ method: request.method ?? "GET", path, status: result.status, accountId: context.accountId, at: started });
-      })
-      .catch((error: unknown) => {
-        const failure = error instanceof HttpError ? error : new HttpError(500, "server_error", String(error));
-        const body = {
-          errors: [
-            {
-              id: randomUUID(),
-              status: failure.status,
-              code: failure.code,
-              title: failure.status === 429 ? "Throttled." : failure.status >= 500 ? "Server error." : "Request failed.",
-              detail: failure.message,
-              source: { pointer: failure.pointer ?? "/data" },
-            },
-          ],
-        };
-        response.writeHead(failure.status, { ...failure.headers, "Content-Type": "application/vnd.api+json" }).end(JSON.stringify(body));
-        log.push({ method: request.method ?? "GET", path, status: failure.status, accountId: context.accountId, at: started });
-      });
-  });
-  server.keepAliveTimeout = 60_000;
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
+
+    const failure = takeInjectedFailure(accountId);
+    let reply: Reply;
+    try {
+      if (failure) reply = injectedReply(failure);
+      else if (method === "POST" && (url.pathname === "/oauth/token" || url.pathname === "/oauth/revoke")) reply = handleOAuth(request, url.pathname, rawBody);
+      else if (url.pathname.startsWith("/api/")) reply = handleApi(request, url, rawBody, credential);
+      else throw new ApiError(404, "not_found", `No endpoint ${url.pathname}.`);
+    } catch (error) {
+      reply = errorReply(error);
+    }
+
+    log.push({ method, path: url.pathname, status: reply.status, accountId, at });
+    if (reply.body === undefined) {
+      response.writeHead(reply.status, reply.headers).end();
+    } else {
+      response.writeHead(reply.status, { ...reply.headers, "Content-Type": reply.contentType ?? "application/vnd.api+json" }).end(JSON.stringify(reply.body));
+    }
+  }
+
+  // A client that gives up mid-request (a timeout) must not take the fake down with it.
+  const server = createServer((request, response) => void respond(request, response).catch(() => response.destroy()));
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const address = server.address();
@@ -497,54 +708,76 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
-      for (const response of hanging) response.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    addAccount({ apiKey, accountId = `ACC${accounts.size + 1}`, name, scopes = ALL_SCOPES, limits }) {
-      ensureAccount(accountId, name, scopes, limits);
-      credentials.set(`Klaviyo-API-Key:${apiKey}`, accountId);
+    addAccount({ apiKey, accountId = `ACC${String(accounts.size + 1).padStart(3, "0")}`, name, scopes = ALL_SCOPES, limits = {} }) {
+      const account = accountFor(accountId, name);
+      for (const [endpoint, limit] of Object.entries(limits) as Array<[RateLimitedEndpoint, RateLimit | undefined]>) {
+        if (limit) account.limits[endpoint] = limit;
+      }
+      credentials.set(`Klaviyo-API-Key ${apiKey}`, { accountId, scopes: new Set(scopes), quotaKey: `account:${accountId}`, expiresAt: null, grantId: null });
       return accountId;
     },
     addOAuthToken({ accessToken, accountId, scopes = ALL_SCOPES }) {
-      ensureAccount(accountId, undefined, scopes);
-      credentials.set(`Bearer:${accessToken}`, accountId);
+      accountFor(accountId);
+      credentials.set(`Bearer ${accessToken}`, { accountId, scopes: new Set(scopes), quotaKey: `oauth:${accountId}`, expiresAt: null, grantId: null });
     },
     revokeApiKey(apiKey) {
-      credentials.delete(`Klaviyo-API-Key:${apiKey}`);
+      credentials.delete(`Klaviyo-API-Key ${apiKey}`);
     },
-    registerAuthorizationCode({ code, ...grant }) {
-      ensureAccount(grant.accountId, undefined, grant.scopes);
-      authorizationCodes.set(code, grant);
+    registerAuthorizationCode(code) {
+      accountFor(code.accountId);
+      authorizationCodes.set(code.code, code);
     },
-    events: (accountId) => accepted.filter((event) => !accountId || event.accountId === accountId),
+    events: (accountId) => accepted.filter((event) => accountId === undefined || event.accountId === accountId),
     duplicatesIgnored: (accountId) => accounts.get(accountId)?.duplicatesIgnored ?? 0,
+    segments: (accountId) => segments.filter((segment) => accountId === undefined || segment.accountId === accountId),
+    flows: (accountId) => flows.filter((flow) => accountId === undefined || flow.accountId === accountId),
     requests: () => [...log],
     failNext({ status, count = 1, retryAfter, body, accountId }) {
-      failures.push({ status, remaining: count, retryAfter, body, accountId });
+      failures.push({ status, remaining: count, retryAfter, detail: body?.detail, accountId });
     },
     setOutage(next) {
       outage = next;
     },
-    hangNext(count = 1) {
-      hangs += count;
+    hangNext(count = 1, { accountId } = {}) {
+      hangs.push({ remaining: count, accountId });
     },
     reset() {
       accepted.length = 0;
+      segments.length = 0;
+      flows.length = 0;
       log.length = 0;
-      failures.length = 0;
+      windows.clear();
+      failures = [];
+      hangs = [];
       outage = null;
-      hangs = 0;
       for (const account of accounts.values()) {
-        account.windows.clear();
-        account.seenUniqueIds.clear();
+        account.seenEventKeys.clear();
         account.duplicatesIgnored = 0;
+        account.metricIds.clear();
       }
     },
   };
 }
 
-function escapeHtml(value: string) {
+/** The demo links here: what the fake accepted, newest first. */
+function inspectionPage(accepted: readonly AcceptedEvent[]): string {
+  const rows = accepted
+    .slice(-200)
+    .reverse()
+    .map(
+      (event) =>
+        `<tr><td>${new Date(event.receivedAt).toISOString()}</td><td>${escapeHtml(event.accountId)}</td><td>${escapeHtml(event.metric)}</td><td>${event.via}</td><td><code>${escapeHtml(JSON.stringify(event.profile))}</code></td><td><code>${escapeHtml(JSON.stringify(event.properties))}</code></td></tr>`,
+    )
+    .join("");
+  return `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>Fake Klaviyo</title>
+<style>body{font:14px system-ui;margin:24px}td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top}code{font-size:12px}</style>
+<h1>Fake Klaviyo: ${accepted.length} event${accepted.length === 1 ? "" : "s"} accepted</h1><table><tr><th>received</th><th>account</th><th>metric</th><th>via</th><th>profile</th><th>properties</th></tr>${rows}</table>`;
+}
+
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"]/g, (character) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[character]!);
 }
 
@@ -555,6 +788,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   };
   const fake = await startFakeKlaviyo({ port: Number(argument("port") ?? 4010) });
   const apiKey = argument("api-key") ?? "pk_demo";
-  fake.addAccount({ apiKey, accountId: "DEMO01", name: "Demo account" });
-  console.log(`Fake Klaviyo on ${fake.url} (API key ${apiKey})`);
+  const accountId = fake.addAccount({ apiKey, accountId: argument("account-id") ?? "DEMO01", name: "Demo account" });
+  console.log(`Fake Klaviyo listening on ${fake.url} (account ${accountId}, API key ${apiKey})`);
 }

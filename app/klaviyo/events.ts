@@ -57,11 +57,27 @@ export interface BuiltKlaviyoEvent {
   attributes: KlaviyoEventAttributes;
 }
 
+/**
+ * A phone number as E.164 when it can be read as one ("+1 (514) 555-0100", "0044 7700 900123"), else null:
+ * Klaviyo rejects the whole event for a malformed phone_number, and without a country code we cannot guess one.
+ */
+function toE164(phone: string): string | null {
+  const compact = phone.trim().replace(/[\s().\-/]/g, "").replace(/^00/, "+");
+  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : null;
+}
+
+function plausibleEmail(email: string): string | null {
+  const trimmed = email.trim();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed) ? trimmed : null;
+}
+
 /** Every identifier we know, so Klaviyo merges the event into the right profile; anonymous_id when nothing else. */
-export function profileAttributes(shopper: ShopperIdentity): KlaviyoProfileIdentifiers {
+function profileAttributes(shopper: ShopperIdentity): KlaviyoProfileIdentifiers {
   const attributes: KlaviyoProfileIdentifiers = {};
-  if (shopper.email) attributes.email = shopper.email;
-  if (shopper.phone && /^\+[1-9]\d{7,14}$/.test(shopper.phone)) attributes.phone_number = shopper.phone;
+  const email = shopper.email ? plausibleEmail(shopper.email) : null;
+  const phone = shopper.phone ? toE164(shopper.phone) : null;
+  if (email) attributes.email = email;
+  if (phone) attributes.phone_number = phone;
   if (shopper.shopifyCustomerId) attributes.external_id = shopper.shopifyCustomerId;
   if (shopper.klaviyoExchangeId) attributes._kx = shopper.klaviyoExchangeId;
   if (Object.keys(attributes).length === 0) attributes.anonymous_id = shopper.anonymousId;
@@ -72,7 +88,8 @@ function properties(fact: ConversationFact): Record<string, unknown> {
   const common = { "Conversation ID": fact.conversationId, Channel: CHANNEL_LABELS[fact.channel] };
   switch (fact.kind) {
     case "started":
-      return { ...common, "First Message": fact.firstMessage.slice(0, MAX_FIRST_MESSAGE_LENGTH) };
+      // By code point, so a cut never leaves half an emoji (a lone surrogate) in the JSON.
+      return { ...common, "First Message": Array.from(fact.firstMessage).slice(0, MAX_FIRST_MESSAGE_LENGTH).join("") };
     case "resolved":
       return { ...common, Skill: fact.skill, Tags: fact.tags, "Resolution Time Seconds": fact.resolutionTimeSeconds };
     case "escalated":

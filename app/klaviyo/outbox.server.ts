@@ -4,6 +4,7 @@ import { buildKlaviyoEvent, type ConversationFact } from "./events";
 
 export const OUTBOX_CHANNEL = "klaviyo_outbox";
 export const DELIVERY_LOG_PAGE_SIZE = 50;
+const MAX_DELIVERY_LOG_PAGE_SIZE = 200;
 
 /**
  * Writes the event in the caller's transaction, so it exists exactly when the conversation change does; the
@@ -37,8 +38,9 @@ export async function retryFailedEvents(shopId: string, eventIds?: string[]): Pr
   return count;
 }
 
+/** The admin's event delivery log, newest first, one page at a time (cursor = the last event id of the previous page). */
 export async function listDeliveryLog(shopId: string, options: { status?: KlaviyoEventStatus; cursor?: string; take?: number } = {}) {
-  const take = options.take ?? DELIVERY_LOG_PAGE_SIZE;
+  const take = Math.min(Math.max(1, options.take ?? DELIVERY_LOG_PAGE_SIZE), MAX_DELIVERY_LOG_PAGE_SIZE);
   const rows = await db().klaviyoEvent.findMany({
     where: { shopId, ...(options.status ? { status: options.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -61,6 +63,7 @@ export async function listDeliveryLog(shopId: string, options: { status?: Klaviy
   return { events, nextCursor: rows.length > take ? events.at(-1)!.id : null };
 }
 
+/** What the admin's home and delivery log summarise: events per status and how long the oldest has waited. */
 export async function deliverySummary(shopId: string) {
   const [groups, oldestPending] = await Promise.all([
     db().klaviyoEvent.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
@@ -68,5 +71,10 @@ export async function deliverySummary(shopId: string) {
   ]);
   const counts: Record<KlaviyoEventStatus, number> = { pending: 0, delivered: 0, failed: 0 };
   for (const group of groups) counts[group.status] = group._count._all;
-  return { counts, oldestPendingSince: oldestPending?.createdAt ?? null };
+  const oldestPendingSince = oldestPending?.createdAt ?? null;
+  return {
+    counts,
+    oldestPendingSince,
+    oldestPendingAgeSeconds: oldestPendingSince ? Math.max(0, Math.round((Date.now() - oldestPendingSince.getTime()) / 1000)) : null,
+  };
 }

@@ -1,48 +1,74 @@
 /**
  * Keeps one account's requests to one Klaviyo endpoint inside both of its limits (burst per second, steady per
  * minute). Klaviyo counts in fixed windows; never exceeding the limits in any sliding window of slightly more
- * than a second and a minute also keeps every fixed window inside them, whatever the clocks' alignment.
+ * than a second and a minute also keeps every fixed window inside them, whatever the clocks' alignment, and the
+ * margin absorbs the time a request takes to reach Klaviyo.
  */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or early once `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const finish = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      signal?.addEventListener("abort", finish, { once: true });
+    }),
 };
 
+export interface RateLimit {
+  burst: number;
+  steady: number;
+}
+
 const SECOND_WINDOW_MS = 1_050;
-const MINUTE_WINDOW_MS = 60_500;
+export const MINUTE_WINDOW_MS = 60_500;
 
 export class RateLimiter {
   private readonly sent: number[] = [];
   private head = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly burst: number,
-    readonly steady: number,
+    readonly limit: RateLimit,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Counts requests another instance sent before this one took the account over (timestamps, oldest first). */
+  /** Counts requests another instance sent before this one took the account over (timestamps, any order). */
   prime(sentAt: number[]) {
     const now = this.clock.now();
-    this.sent.push(...sentAt.filter((time) => time > now - MINUTE_WINDOW_MS && time <= now).slice(-this.steady));
+    const recent = sentAt.filter((time) => time > now - MINUTE_WINDOW_MS && time <= now).sort((a, b) => a - b);
+    this.sent.push(...recent.slice(-this.limit.steady));
     this.sent.sort((a, b) => a - b);
   }
 
-  /** Resolves when one more request may be sent, and counts it as sent. Callers are served in order. */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForSlot());
-    this.queue = turn.catch(() => undefined);
+  /** When the last request was granted; a limiter idle for a whole minute window remembers nothing that matters. */
+  get lastGrantedAt(): number {
+    return this.sent.at(-1) ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * Resolves true when one more request may be sent, and counts it as sent; false if `signal` aborted first.
+   * Callers are served in order.
+   */
+  acquire(signal?: AbortSignal): Promise<boolean> {
+    const turn = this.queue.then(() => this.waitForSlot(signal));
+    this.queue = turn.catch(() => false);
     return turn;
   }
 
-  private async waitForSlot(): Promise<void> {
+  private async waitForSlot(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
+      if (signal?.aborted) return false;
       const now = this.clock.now();
       while (this.head < this.sent.length && this.sent[this.head]! <= now - MINUTE_WINDOW_MS) this.head++;
       if (this.head > 4096) {
@@ -50,16 +76,15 @@ export class RateLimiter {
         this.head = 0;
       }
       const inMinute = this.sent.length - this.head;
-      const secondStart = this.firstAfter(now - SECOND_WINDOW_MS);
-      const inSecond = this.sent.length - secondStart;
+      const inSecond = this.sent.length - this.firstAfter(now - SECOND_WINDOW_MS);
       let waitUntil = 0;
-      if (inMinute >= this.steady) waitUntil = this.sent[this.sent.length - this.steady]! + MINUTE_WINDOW_MS;
-      if (inSecond >= this.burst) waitUntil = Math.max(waitUntil, this.sent[this.sent.length - this.burst]! + SECOND_WINDOW_MS);
+      if (inMinute >= this.limit.steady) waitUntil = this.sent[this.sent.length - this.limit.steady]! + MINUTE_WINDOW_MS;
+      if (inSecond >= this.limit.burst) waitUntil = Math.max(waitUntil, this.sent[this.sent.length - this.limit.burst]! + SECOND_WINDOW_MS);
       if (waitUntil <= now) {
         this.sent.push(now);
-        return;
+        return true;
       }
-      await this.clock.sleep(waitUntil - now);
+      await this.clock.sleep(waitUntil - now, signal);
     }
   }
 
@@ -75,8 +100,11 @@ export class RateLimiter {
   }
 }
 
-/** Capped exponential backoff with jitter (half fixed, half random): retries spread out instead of hammering a recovering Klaviyo. */
+/**
+ * Capped exponential backoff with full jitter: anywhere between zero and the capped exponential, so the retries
+ * of many events (and many app instances) spread out instead of hammering a recovering Klaviyo together.
+ */
 export function backoffDelayMs(attempt: number, random: () => number = Math.random, baseMs = 2_000, capMs = 10 * 60_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.round(random() * ceiling);
 }

@@ -3,12 +3,18 @@ import { encryptSecret } from "../../app/crypto.server";
 import { db } from "../../app/db.server";
 import type { ConversationFact } from "../../app/klaviyo/events";
 import { recordKlaviyoEvent } from "../../app/klaviyo/outbox.server";
+import type { RateLimit } from "../../app/klaviyo/pacing";
 import type { FakeKlaviyo } from "../../fakes/klaviyo/server";
 
 /** A shop connected to its own account on the fake Klaviyo, as connectWithApiKey would leave it. */
-export async function connectedShop(fake: FakeKlaviyo, options: { scopes?: readonly string[] } = {}) {
+export async function connectedShop(fake: FakeKlaviyo, options: { scopes?: readonly string[]; eventLimits?: RateLimit } = {}) {
   const apiKey = `pk_${randomBytes(12).toString("hex")}`;
-  const accountId = fake.addAccount({ apiKey, accountId: `ACC${randomBytes(4).toString("hex")}`, scopes: options.scopes });
+  const accountId = fake.addAccount({
+    apiKey,
+    accountId: `ACC${randomBytes(4).toString("hex")}`,
+    scopes: options.scopes,
+    limits: options.eventLimits ? { events: options.eventLimits } : undefined,
+  });
   const shop = await db().shop.create({ data: { domain: `klaviyo-${randomBytes(5).toString("hex")}.myshopify.com` } });
   await db().klaviyoConnection.create({
     data: { shopId: shop.id, authMethod: "api_key", encryptedApiKey: encryptSecret(apiKey), accountId, scopes: [] },

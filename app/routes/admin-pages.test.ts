@@ -39,7 +39,7 @@ describe("admin pages", () => {
     const response = await send(
       await adminFetchRequest("/app/events?index", shop, {
         method: "POST",
-        body: new URLSearchParams({ eventIds: `${mine.id},${theirs.id}` }),
+        body: new URLSearchParams({ intent: "retry", eventIds: `${mine.id},${theirs.id}` }),
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
       }),
     );

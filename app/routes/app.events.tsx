@@ -1,7 +1,7 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Tabs, Text, useIndexResourceState } from "@shopify/polaris";
+import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, IndexTable, InlineGrid, Link, Page, Tabs, Text, useIndexResourceState } from "@shopify/polaris";
 import { z } from "zod";
 import { connectionStatus } from "../klaviyo/connection.server";
 import { deliverySummary, listDeliveryLog, retryFailedEvents } from "../klaviyo/outbox.server";
@@ -10,21 +10,40 @@ import { requireShop } from "../shops/shops.server";
 
 const STATUS_TABS: Array<{ id: string; label: string; status?: KlaviyoEventStatus }> = [
   { id: "all", label: "All" },
-  { id: "failed", label: "Failed", status: "failed" },
-  { id: "pending", label: "Waiting", status: "pending" },
+  { id: "pending", label: "Pending", status: "pending" },
   { id: "delivered", label: "Delivered", status: "delivered" },
+  { id: "failed", label: "Failed", status: "failed" },
 ];
 
-const query = z.object({ status: z.enum(["pending", "delivered", "failed"]).optional(), cursor: z.uuid().optional() });
-const retryInput = z.object({ eventIds: z.string().optional() });
+const STATUS_BADGES: Record<KlaviyoEventStatus, { tone: "info" | "success" | "critical"; label: string }> = {
+  pending: { tone: "info", label: "Pending" },
+  delivered: { tone: "success", label: "Delivered" },
+  failed: { tone: "critical", label: "Failed" },
+};
+
+// A hand-edited address shows the first page rather than an error.
+const logQuery = z.object({
+  status: z.enum(["pending", "delivered", "failed"]).optional().catch(undefined),
+  cursor: z.uuid().optional().catch(undefined),
+});
+
+const retryInput = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("retry"),
+    eventIds: z.string().transform((ids) => ids.split(",").filter(Boolean)).pipe(z.array(z.uuid()).min(1).max(500)),
+  }),
+  z.object({ intent: z.literal("retry-all") }),
+]);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
-  const filters = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const filters = logQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [log, summary, klaviyo] = await Promise.all([listDeliveryLog(shop.id, filters), deliverySummary(shop.id), connectionStatus(shop.id)]);
   return {
-    summary: { counts: summary.counts, oldestPendingSince: summary.oldestPendingSince?.toISOString() ?? null },
+    now: new Date().toISOString(),
+    counts: summary.counts,
+    oldestPendingAgeSeconds: summary.oldestPendingAgeSeconds,
     klaviyo: { state: klaviyo.state, statusDetail: klaviyo.statusDetail },
     nextCursor: log.nextCursor,
     events: log.events.map((event) => ({
@@ -39,116 +58,217 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
-  const { eventIds } = retryInput.parse(Object.fromEntries(await request.formData()));
-  const ids = eventIds ? eventIds.split(",").filter(Boolean) : undefined;
-  const retried = await retryFailedEvents(shop.id, ids);
+  const parsed = retryInput.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw new Response("Choose the failed events to retry", { status: 400 });
+  const retried = await retryFailedEvents(shop.id, parsed.data.intent === "retry" ? parsed.data.eventIds : undefined);
   return { retried };
 };
 
-const STATUS_BADGE = {
-  pending: <Badge tone="attention">Waiting</Badge>,
-  delivered: <Badge tone="success">Delivered</Badge>,
-  failed: <Badge tone="critical">Failed</Badge>,
-};
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
+}
+
+/** Relative to the loader's clock, so the server and the browser render the same text. */
+function ago(iso: string, now: string): string {
+  const seconds = (Date.parse(now) - Date.parse(iso)) / 1000;
+  return seconds < 5 ? "just now" : `${duration(seconds)} ago`;
+}
+
+function plural(count: number, noun: string) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
 
 export default function EventDeliveryLog() {
-  const { events, summary, klaviyo, nextCursor } = useLoaderData<typeof loader>();
+  const { events, counts, oldestPendingAgeSeconds, klaviyo, nextCursor, now } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const submit = useSubmit();
+  const navigate = useNavigate();
+  const location = useLocation();
   const [params, setParams] = useSearchParams();
   const failedEvents = events.filter((event) => event.status === "failed");
-  const { selectedResources, allResourcesSelected, handleSelectionChange } = useIndexResourceState(failedEvents);
-  const selected = Math.max(0, STATUS_TABS.findIndex((tab) => tab.status === (params.get("status") ?? undefined)));
-  const busy = navigation.state !== "idle";
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(failedEvents);
+  const selectedTab = Math.max(0, STATUS_TABS.findIndex((tab) => tab.status === (params.get("status") ?? undefined)));
+  const retrying = navigation.state === "submitting";
+
+  const retry = (form: Record<string, string>) => {
+    submit(form, { method: "post" });
+    clearSelection();
+  };
 
   return (
-    <Page title="Event delivery" subtitle="Every conversation event sent to Klaviyo, newest first" backAction={{ content: "Home", url: "/app" }}>
-      <Layout>
-        <Layout.Section>
-          <BlockStack gap="400">
-            {result ? <Banner tone="success">{result.retried} event{result.retried === 1 ? "" : "s"} queued again.</Banner> : null}
-            {klaviyo.state === "none" ? (
-              <Banner tone="info">Klaviyo is not connected yet: events wait here and are sent once you connect it.</Banner>
-            ) : null}
-            {klaviyo.state === "needs_attention" ? <Banner tone="critical">{klaviyo.statusDetail}</Banner> : null}
-            {summary.counts.failed > 0 ? (
-              <Banner tone="warning" title={`${summary.counts.failed} event${summary.counts.failed === 1 ? "" : "s"} failed`}>
-                Klaviyo refused these events; its reason is shown in each row. Fix the cause, then retry them.
-                <Form method="post">
-                  <Button submit loading={busy}>
-                    Retry all failed
-                  </Button>
-                </Form>
-              </Banner>
-            ) : null}
-            <Card padding="0">
-              <Tabs
-                tabs={STATUS_TABS.map((tab) => ({
-                  id: tab.id,
-                  content: tab.label,
-                  badge: tab.status ? String(summary.counts[tab.status]) : undefined,
-                }))}
-                selected={selected}
-                onSelect={(index) => setParams(STATUS_TABS[index]?.status ? { status: STATUS_TABS[index]!.status! } : {})}
-              />
-              <IndexTable
-                resourceName={{ singular: "event", plural: "events" }}
-                itemCount={events.length}
-                selectable={failedEvents.length > 0}
-                selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
-                onSelectionChange={handleSelectionChange}
-                promotedBulkActions={[
-                  {
-                    content: "Retry selected",
-                    onAction: () => {
-                      const form = document.getElementById("retry-selected") as HTMLFormElement | null;
-                      form?.requestSubmit();
-                    },
-                  },
-                ]}
-                headings={[{ title: "Event" }, { title: "Status" }, { title: "Happened" }, { title: "Attempts" }, { title: "Details" }]}
-                pagination={{ hasNext: Boolean(nextCursor), onNext: () => setParams({ ...Object.fromEntries(params), cursor: nextCursor! }) }}
-                emptyState={<Text as="p" alignment="center">No events yet.</Text>}
-              >
-                {events.map((event, index) => (
-                  <IndexTable.Row id={event.id} key={event.id} position={index} selected={selectedResources.includes(event.id)} disabled={event.status !== "failed"}>
-                    <IndexTable.Cell>
-                      <BlockStack>
-                        <Text as="span" fontWeight="semibold">
-                          {event.metric}
-                        </Text>
-                        <Text as="span" variant="bodySm" tone="subdued">
-                          {event.conversationId ? `Conversation ${event.conversationId.slice(0, 8)}` : ""}
-                        </Text>
-                      </BlockStack>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{STATUS_BADGE[event.status]}</IndexTable.Cell>
-                    <IndexTable.Cell>{new Date(event.occurredAt).toLocaleString()}</IndexTable.Cell>
-                    <IndexTable.Cell>{event.attempts}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" tone={event.status === "failed" ? "critical" : "subdued"}>
-                        {event.status === "delivered"
-                          ? `Delivered ${new Date(event.deliveredAt!).toLocaleString()}`
-                          : event.lastError
-                            ? `${event.lastStatusCode ? `${event.lastStatusCode}: ` : ""}${event.lastError}`
-                            : "Queued"}
-                      </Text>
-                    </IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
-              </IndexTable>
-              <Form method="post" id="retry-selected">
-                <input type="hidden" name="eventIds" value={selectedResources.join(",")} />
-              </Form>
-            </Card>
-            <InlineStack>
-              <Text as="p" tone="subdued">
-                {summary.oldestPendingSince ? `Oldest waiting event since ${new Date(summary.oldestPendingSince).toLocaleString()}.` : "Nothing is waiting."}
+    <Page title="Event delivery" subtitle="Every conversation event the app sends to Klaviyo, newest first" backAction={{ content: "Home", url: "/app" }}>
+      <BlockStack gap="400">
+        {result ? (
+          <Banner tone="success">
+            {plural(result.retried, "event")} queued again. {klaviyo.state === "connected" ? "Sending to Klaviyo now." : "Sent once Klaviyo is connected."}
+          </Banner>
+        ) : null}
+        {klaviyo.state === "none" ? (
+          <Banner tone="info" title="Klaviyo is not connected" action={{ content: "Connect Klaviyo", url: "/app/klaviyo" }}>
+            <p>Events wait here and are sent once you connect your Klaviyo account.</p>
+          </Banner>
+        ) : null}
+        {klaviyo.state === "needs_attention" ? (
+          <Banner tone="critical" title="Klaviyo stopped accepting the app's access" action={{ content: "Reconnect Klaviyo", url: "/app/klaviyo" }}>
+            <p>{klaviyo.statusDetail} Nothing is lost: events wait here and are sent once you reconnect.</p>
+          </Banner>
+        ) : null}
+        {counts.failed > 0 ? (
+          <Banner
+            tone="warning"
+            title={`Klaviyo refused ${plural(counts.failed, "event")}`}
+            action={{ content: "Retry all failed", loading: retrying, onAction: () => retry({ intent: "retry-all" }) }}
+          >
+            <p>Klaviyo's reason is shown in each row. Fix the cause, then retry them. Klaviyo records each event only once, so a retry never counts twice.</p>
+          </Banner>
+        ) : null}
+        <Card>
+          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+            <BlockStack gap="100">
+              <Text as="h2" variant="bodySm" tone="subdued">
+                Delivered
               </Text>
-            </InlineStack>
-          </BlockStack>
-        </Layout.Section>
-      </Layout>
+              <Text as="p" variant="headingLg">
+                {counts.delivered}
+              </Text>
+            </BlockStack>
+            <BlockStack gap="100">
+              <Text as="h2" variant="bodySm" tone="subdued">
+                Pending
+              </Text>
+              <Text as="p" variant="headingLg">
+                {counts.pending}
+              </Text>
+            </BlockStack>
+            <BlockStack gap="100">
+              <Text as="h2" variant="bodySm" tone="subdued">
+                Failed
+              </Text>
+              <Text as="p" variant="headingLg" tone={counts.failed > 0 ? "critical" : undefined}>
+                {counts.failed}
+              </Text>
+            </BlockStack>
+            <BlockStack gap="100">
+              <Text as="h2" variant="bodySm" tone="subdued">
+                Oldest pending
+              </Text>
+              <Text as="p" variant="headingLg">
+                {oldestPendingAgeSeconds === null ? "None" : duration(oldestPendingAgeSeconds)}
+              </Text>
+            </BlockStack>
+          </InlineGrid>
+        </Card>
+        <Card padding="0">
+          <Tabs
+            tabs={STATUS_TABS.map((tab) => ({ id: tab.id, content: tab.label, badge: tab.status ? String(counts[tab.status]) : undefined }))}
+            selected={selectedTab}
+            onSelect={(index) => {
+              const status = STATUS_TABS[index]?.status;
+              setParams(status ? { status } : {});
+            }}
+          />
+          <IndexTable
+            resourceName={{ singular: "event", plural: "events" }}
+            itemCount={events.length}
+            selectable={failedEvents.length > 0}
+            selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
+            promotedBulkActions={[{ content: "Retry", onAction: () => retry({ intent: "retry", eventIds: selectedResources.join(",") }) }]}
+            headings={[{ title: "Event" }, { title: "Conversation" }, { title: "Status" }, { title: "Attempts", alignment: "end" }, { title: "Occurred" }, { title: "Result" }]}
+            pagination={{
+              hasPrevious: params.has("cursor"),
+              // Cursors only lead forward: back through the history when there is one, else to the newest events.
+              onPrevious: () => (location.key !== "default" ? navigate(-1) : setParams(params.get("status") ? { status: params.get("status")! } : {})),
+              hasNext: Boolean(nextCursor),
+              onNext: () => setParams({ ...Object.fromEntries(params), cursor: nextCursor! }),
+            }}
+            emptyState={
+              <BlockStack inlineAlign="center" gap="200">
+                <Text as="p" variant="headingSm">
+                  No events here yet
+                </Text>
+                <Text as="p" tone="subdued">
+                  Events appear when shoppers start, escalate and resolve conversations.
+                </Text>
+              </BlockStack>
+            }
+          >
+            {events.map((event, index) => (
+              <IndexTable.Row
+                id={event.id}
+                key={event.id}
+                position={index}
+                selected={selectedResources.includes(event.id)}
+                hideSelectable={event.status !== "failed"}
+              >
+                <IndexTable.Cell>
+                  <Text as="span" fontWeight="semibold">
+                    {event.metric}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {event.conversationId ? (
+                    <Link url={`/app/conversations/${event.conversationId}`} removeUnderline monochrome>
+                      {event.conversationId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    <Text as="span" tone="subdued">
+                      Deleted
+                    </Text>
+                  )}
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Badge tone={STATUS_BADGES[event.status].tone}>{STATUS_BADGES[event.status].label}</Badge>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {event.attempts}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{ago(event.occurredAt, now)}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <EventResult event={event} now={now} klaviyoConnected={klaviyo.state === "connected"} />
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </Card>
+      </BlockStack>
     </Page>
+  );
+}
+
+interface LoggedEvent {
+  status: KlaviyoEventStatus;
+  deliveredAt: string | null;
+  nextAttemptAt: string;
+  lastError: string | null;
+  lastStatusCode: number | null;
+}
+
+function EventResult({ event, now, klaviyoConnected }: { event: LoggedEvent; now: string; klaviyoConnected: boolean }) {
+  if (event.status === "delivered") return <Text as="span">Delivered {event.deliveredAt ? ago(event.deliveredAt, now) : ""}</Text>;
+  const error = event.lastError ? `${event.lastStatusCode ? `${event.lastStatusCode}: ` : ""}${event.lastError}` : null;
+  const retryIn = (Date.parse(event.nextAttemptAt) - Date.parse(now)) / 1000;
+  return (
+    // Klaviyo's explanations are sentences: let them wrap instead of widening the table.
+    <div style={{ whiteSpace: "normal", minWidth: "16rem" }}>
+      <BlockStack gap="050">
+        {error ? (
+          <Text as="span" tone={event.status === "failed" ? "critical" : "subdued"} breakWord>
+            {error}
+          </Text>
+        ) : null}
+        {event.status === "pending" ? (
+          <Text as="span" tone="subdued">
+            {!klaviyoConnected ? "Waiting for a Klaviyo connection" : retryIn > 1 ? `Next attempt in ${duration(retryIn)}` : "Sending"}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </div>
   );
 }

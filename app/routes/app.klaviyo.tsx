@@ -1,114 +1,153 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
 import { z } from "zod";
-import { connectionStatus, connectWithApiKey, disconnect, REQUIRED_SCOPES, startOAuth } from "../klaviyo/connection.server";
+import { connectionStatus, connectWithApiKey, disconnect, KLAVIYO_SCOPES, startOAuth } from "../klaviyo/connection.server";
 import { authenticate } from "../shopify.server";
 import { requireShop } from "../shops/shops.server";
 
-const intent = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("connect"), apiKey: z.string().max(200) }),
+const actionInput = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("connect"), apiKey: z.string() }),
   z.object({ intent: z.literal("oauth") }),
   z.object({ intent: z.literal("disconnect") }),
 ]);
+
+type ActionResult =
+  | { intent: "connect" | "disconnect"; ok: boolean; message: string; field?: "apiKey" }
+  | { intent: "oauth"; ok: true; authorizeUrl: string }
+  | { intent: "oauth"; ok: false; message: string };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
   const status = await connectionStatus(shop.id);
-  return { status: { ...status, connectedAt: status.connectedAt?.toISOString() ?? null }, scopes: Object.entries(REQUIRED_SCOPES) };
+  return {
+    status: { ...status, connectedAt: status.connectedAt?.toISOString() ?? null },
+    scopes: KLAVIYO_SCOPES.map((info) => ({ ...info, granted: status.scopes.includes(info.scope) })),
+  };
 };
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, redirect } = await authenticate.admin(request);
+export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
+  const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
-  const parsed = intent.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return { ok: false as const, message: "Unknown action", field: undefined };
+  const parsed = actionInput.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw new Response("Unknown action", { status: 400 });
   switch (parsed.data.intent) {
     case "connect": {
       const result = await connectWithApiKey(shop.id, parsed.data.apiKey);
-      return result.ok ? { ok: true as const, message: "Klaviyo is connected.", field: undefined } : { ok: false as const, message: result.message, field: result.field };
+      return result.ok
+        ? { intent: "connect", ok: true, message: `Klaviyo is connected to ${result.connection.accountName ?? result.connection.accountId}.` }
+        : { intent: "connect", ok: false, message: result.message, field: result.field };
     }
-    case "oauth":
-      // Klaviyo's sign-in page cannot be framed by the Shopify admin: leave the iframe.
-      throw redirect(await startOAuth(shop.domain), { target: "_top" });
+    case "oauth": {
+      if (!(await connectionStatus(shop.id)).oauthAvailable) {
+        return { intent: "oauth", ok: false, message: "Connecting with Klaviyo sign-in is not available: use a private API key." };
+      }
+      return { intent: "oauth", ok: true, authorizeUrl: await startOAuth(shop.domain) };
+    }
     case "disconnect":
       await disconnect(shop.id);
-      return { ok: true as const, message: "Klaviyo is disconnected. New events wait here until you connect again.", field: undefined };
+      return { intent: "disconnect", ok: true, message: "Klaviyo is disconnected. New events wait in the delivery log until you connect again." };
   }
 };
+
+/** The same text on the server and in the browser, whatever their time zones. */
+function formatDate(iso: string) {
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+}
 
 export default function KlaviyoSettings() {
   const { status, scopes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const submit = useSubmit();
   const [apiKey, setApiKey] = useState("");
-  const busy = navigation.state !== "idle";
-  const fieldError = result && !result.ok && result.field === "apiKey" ? result.message : undefined;
+  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
+  const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const connected = status.state !== "none";
+  const fieldError = result?.intent === "connect" && !result.ok && result.field === "apiKey" ? result.message : undefined;
+  const banner = result && "message" in result && !fieldError ? result : null;
+
+  useEffect(() => {
+    if (result?.intent === "connect" && result.ok) setApiKey("");
+    // Klaviyo's sign-in page refuses to be framed by the Shopify admin: it opens in the whole window.
+    if (result?.intent === "oauth" && result.ok) window.open(result.authorizeUrl, "_top");
+  }, [result]);
 
   return (
-    <Page title="Klaviyo" backAction={{ content: "Home", url: "/app" }}>
+    <Page title="Klaviyo" subtitle="Send conversation events to your Klaviyo account" backAction={{ content: "Home", url: "/app" }}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {result?.ok ? <Banner tone="success">{result.message}</Banner> : null}
-            {result && !result.ok && !result.field ? <Banner tone="critical">{result.message}</Banner> : null}
+            {banner ? <Banner tone={banner.ok ? "success" : "critical"}>{banner.message}</Banner> : null}
             {status.state === "needs_attention" ? (
               <Banner tone="critical" title="Klaviyo needs your attention">
-                {status.statusDetail} Events are kept and delivered once you reconnect.
+                <p>{status.statusDetail} Events are kept and delivered once you reconnect.</p>
               </Banner>
             ) : null}
             <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {status.state === "none" ? "Connect your Klaviyo account" : `Connected to ${status.accountName ?? status.accountId}`}
-                </Text>
-                {status.state !== "none" ? (
+              <BlockStack gap="400">
+                <BlockStack gap="100">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {connected ? `Connected to ${status.accountName ?? status.accountId}` : "Connect your Klaviyo account"}
+                    </Text>
+                    {status.state === "connected" ? <Badge tone="success">Connected</Badge> : null}
+                    {status.state === "needs_attention" ? <Badge tone="critical">Needs attention</Badge> : null}
+                  </InlineStack>
                   <Text as="p" tone="subdued">
-                    {status.authMethod === "oauth" ? "Connected with Klaviyo sign-in" : "Connected with a private API key"}
-                    {status.connectedAt ? ` on ${new Date(status.connectedAt).toLocaleDateString()}` : ""}.
+                    {connected
+                      ? `${status.authMethod === "oauth" ? "Connected with Klaviyo sign-in" : "Connected with a private API key"}${status.connectedAt ? ` on ${formatDate(status.connectedAt)}` : ""}. Account ID ${status.accountId}.`
+                      : "Paste a private API key, or sign in with Klaviyo. Events recorded before you connect are sent once you do."}
                   </Text>
-                ) : null}
+                </BlockStack>
                 <Form method="post">
+                  <input type="hidden" name="intent" value="connect" />
                   <FormLayout>
-                    <input type="hidden" name="intent" value="connect" />
                     <TextField
-                      label={status.state === "none" ? "Private API key" : "Replace with another private API key"}
+                      label={connected ? "Replace with another private API key" : "Private API key"}
                       name="apiKey"
                       type="password"
                       value={apiKey}
                       onChange={setApiKey}
                       autoComplete="off"
                       placeholder="pk_…"
-                      helpText="Klaviyo → Settings → API keys → Create private API key, with the scopes listed on this page."
+                      helpText="Klaviyo → Settings → API keys → Create Private API Key, with Full Access or the scopes listed on this page."
                       error={fieldError}
                     />
                     <InlineStack gap="200">
-                      <Button submit variant="primary" loading={busy}>
+                      <Button submit variant="primary" loading={submitting === "connect"}>
                         Connect
                       </Button>
                     </InlineStack>
                   </FormLayout>
                 </Form>
                 {status.oauthAvailable ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="oauth" />
-                    <Button submit>Connect with Klaviyo</Button>
-                  </Form>
+                  <>
+                    <Divider />
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="oauth" />
+                      <InlineStack gap="200" blockAlign="center">
+                        <Button submit loading={submitting === "oauth"}>
+                          Connect with Klaviyo
+                        </Button>
+                        <Text as="span" tone="subdued">
+                          Sign in to Klaviyo and approve access, no key to copy.
+                        </Text>
+                      </InlineStack>
+                    </Form>
+                  </>
                 ) : null}
-                {status.state !== "none" ? (
-                  <Form
-                    method="post"
-                    onSubmit={(event) => {
-                      if (!window.confirm("Disconnect Klaviyo? Events are kept and sent when you connect again.")) event.preventDefault();
-                    }}
-                  >
-                    <input type="hidden" name="intent" value="disconnect" />
-                    <Button submit tone="critical" variant="plain">
-                      Disconnect
-                    </Button>
-                  </Form>
+                {connected ? (
+                  <>
+                    <Divider />
+                    <InlineStack>
+                      <Button tone="critical" variant="plain" onClick={() => setConfirmingDisconnect(true)}>
+                        Disconnect Klaviyo
+                      </Button>
+                    </InlineStack>
+                  </>
                 ) : null}
               </BlockStack>
             </Card>
@@ -116,15 +155,61 @@ export default function KlaviyoSettings() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <Card>
-            <BlockStack gap="200">
+            <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Scopes the key needs
+                Permissions the app uses
               </Text>
-              <DataTable columnContentTypes={["text", "text"]} headings={["Scope", "Used to"]} rows={scopes} />
+              {scopes.map((info) => (
+                <Box key={info.scope}>
+                  <BlockStack gap="050">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="span" fontWeight="semibold">
+                        {info.scope}
+                      </Text>
+                      {connected ? (
+                        info.granted ? (
+                          <Badge tone="success">Granted</Badge>
+                        ) : info.required ? (
+                          <Badge tone="critical">Missing</Badge>
+                        ) : (
+                          <Badge>Not granted</Badge>
+                        )
+                      ) : info.required ? null : (
+                        <Badge>Optional</Badge>
+                      )}
+                    </InlineStack>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      To {info.purpose}. In Klaviyo: {info.klaviyoAccess}.
+                    </Text>
+                  </BlockStack>
+                </Box>
+              ))}
             </BlockStack>
           </Card>
         </Layout.Section>
       </Layout>
+      <Modal
+        open={confirmingDisconnect}
+        onClose={() => setConfirmingDisconnect(false)}
+        title="Disconnect Klaviyo?"
+        primaryAction={{
+          content: "Disconnect",
+          destructive: true,
+          loading: submitting === "disconnect",
+          onAction: () => {
+            submit({ intent: "disconnect" }, { method: "post" });
+            setConfirmingDisconnect(false);
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirmingDisconnect(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            The app stops sending events to {status.accountName ?? "this Klaviyo account"}. Events recorded meanwhile are kept and sent when you connect
+            again.
+          </Text>
+        </Modal.Section>
+      </Modal>
     </Page>
   );
 }

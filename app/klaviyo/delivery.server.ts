@@ -255,7 +255,8 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
         return "stop";
       case "unauthorized":
       case "forbidden":
-        await db().klaviyoConnection.update({ where: { id: connection.id }, data: { status: "needs_attention", statusDetail: error.merchantMessage } });
+        // updateMany: the merchant may have disconnected (row deleted) while this round was in flight.
+        await db().klaviyoConnection.updateMany({ where: { id: connection.id }, data: { status: "needs_attention", statusDetail: error.merchantMessage } });
         return "stop";
       default: {
         await markRetry(events, error);

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
 import { startEmbeddedPostgres } from "../app/database/embedded.server";
 import { applyMigrations } from "../app/database/migrate.server";
+import { createScratchDatabase } from "../app/database/scratch.server";
 import { startFakeKlaviyo } from "../fakes/klaviyo/server";
 
 /**
@@ -38,20 +38,10 @@ const scratch = path.resolve(import.meta.dirname, `../.data/bench-postgres-${ran
 let stopDatabase = async () => {};
 let databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl) {
-  const serverUrl = databaseUrl;
-  const name = `customer_agent_bench_${randomBytes(4).toString("hex")}`;
-  const onServer = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await onServer(`CREATE DATABASE ${name}`);
-  stopDatabase = () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
-  log(`database ${name} on the server in DATABASE_URL`);
+  const scratch = await createScratchDatabase(databaseUrl, "customer_agent_bench");
+  databaseUrl = scratch.url;
+  stopDatabase = () => scratch.drop();
+  log("scratch database on the server in DATABASE_URL");
 } else {
   const embedded = await startEmbeddedPostgres({ directory: scratch, port: 54500 + Math.floor(Math.random() * 400), ephemeral: true });
   databaseUrl = embedded.url;
@@ -59,9 +49,9 @@ if (databaseUrl) {
     await embedded.stop();
     await rm(scratch, { recursive: true, force: true });
   };
+  await applyMigrations(databaseUrl);
   log("embedded PostgreSQL started");
 }
-await applyMigrations(databaseUrl);
 
 const fake = await startFakeKlaviyo();
 Object.assign(process.env, {

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../app/database/embedded.server";
 import { applyMigrations } from "../app/database/migrate.server";
+import { createScratchDatabase } from "../app/database/scratch.server";
 import { startFakeKlaviyo } from "../fakes/klaviyo/server";
 import { buildDemoCatalog } from "../fakes/shopify/catalog";
 import { startFakeShopify } from "../fakes/shopify/server";
 import { startAppServer } from "../server";
 import { CATALOG_SHOP, CATALOG_SHOP_TOKEN, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
+import { freePort } from "./support/ports";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -30,9 +30,9 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const cleanups: Array<() => Promise<void>> = [];
   const databaseUrl = await provideDatabase(cleanups);
-  await applyMigrations(databaseUrl);
-  const isolatedDatabaseUrl = await createSiblingDatabase(new URL("/postgres", databaseUrl).toString(), `isolated_${randomBytes(4).toString("hex")}`, cleanups);
-  await applyMigrations(isolatedDatabaseUrl);
+  // A second database with no app server attached (see test/support/isolated-database.ts).
+  const isolated = await createScratchDatabase(databaseUrl, "customer_agent_test_isolated");
+  cleanups.push(() => isolated.drop());
 
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
@@ -66,7 +66,7 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("fakeKlaviyoUrl", klaviyo.url);
   project.provide("fakeShopifyUrl", shopify.url);
-  project.provide("isolatedDatabaseUrl", isolatedDatabaseUrl);
+  project.provide("isolatedDatabaseUrl", isolated.url);
 
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -76,7 +76,11 @@ export default async function setup(project: TestProject) {
 /** DATABASE_URL names a server to borrow: the run gets its own database there and drops it afterwards. */
 async function provideDatabase(cleanups: Array<() => Promise<void>>): Promise<string> {
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) return createSiblingDatabase(serverUrl, randomBytes(4).toString("hex"), cleanups);
+  if (serverUrl) {
+    const scratch = await createScratchDatabase(serverUrl, "customer_agent_test");
+    cleanups.push(() => scratch.drop());
+    return scratch.url;
+  }
   // Under the git-ignored .data/, not created here: PostgreSQL runs as its own user and must own the directory.
   const directory = path.resolve(import.meta.dirname, `../.data/test-postgres-${randomBytes(4).toString("hex")}`);
   const database = await startEmbeddedPostgres({ directory, port: await freePort(), ephemeral: true });
@@ -84,35 +88,6 @@ async function provideDatabase(cleanups: Array<() => Promise<void>>): Promise<st
     await database.stop();
     await rm(directory, { recursive: true, force: true });
   });
+  await applyMigrations(database.url);
   return database.url;
-}
-
-/**
- * A second database on the same server, with no app server attached: tests that run their own Klaviyo delivery
- * engines (with a simulated clock, or killed mid-batch) work there without the app's engine competing.
- */
-async function createSiblingDatabase(serverUrl: string, suffix: string, cleanups: Array<() => Promise<void>>): Promise<string> {
-  const name = `customer_agent_test_${suffix}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await run(`CREATE DATABASE ${name}`);
-  cleanups.push(() => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }

@@ -128,38 +128,10 @@ export default function EventDeliveryLog() {
         ) : null}
         <Card>
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            <BlockStack gap="100">
-              <Text as="h2" variant="bodySm" tone="subdued">
-                Delivered
-              </Text>
-              <Text as="p" variant="headingLg">
-                {counts.delivered}
-              </Text>
-            </BlockStack>
-            <BlockStack gap="100">
-              <Text as="h2" variant="bodySm" tone="subdued">
-                Pending
-              </Text>
-              <Text as="p" variant="headingLg">
-                {counts.pending}
-              </Text>
-            </BlockStack>
-            <BlockStack gap="100">
-              <Text as="h2" variant="bodySm" tone="subdued">
-                Failed
-              </Text>
-              <Text as="p" variant="headingLg" tone={counts.failed > 0 ? "critical" : undefined}>
-                {counts.failed}
-              </Text>
-            </BlockStack>
-            <BlockStack gap="100">
-              <Text as="h2" variant="bodySm" tone="subdued">
-                Oldest pending
-              </Text>
-              <Text as="p" variant="headingLg">
-                {oldestPendingAgeSeconds === null ? "None" : duration(oldestPendingAgeSeconds)}
-              </Text>
-            </BlockStack>
+            <SummaryStat label="Delivered" value={counts.delivered} />
+            <SummaryStat label="Pending" value={counts.pending} />
+            <SummaryStat label="Failed" value={counts.failed} critical={counts.failed > 0} />
+            <SummaryStat label="Oldest pending" value={oldestPendingAgeSeconds === null ? "None" : duration(oldestPendingAgeSeconds)} />
           </InlineGrid>
         </Card>
         <Card padding="0">
@@ -270,5 +242,18 @@ function EventResult({ event, now, klaviyoConnected }: { event: LoggedEvent; now
         ) : null}
       </BlockStack>
     </div>
+  );
+}
+
+function SummaryStat({ label, value, critical = false }: { label: string; value: number | string; critical?: boolean }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="h2" variant="bodySm" tone="subdued">
+        {label}
+      </Text>
+      <Text as="p" variant="headingLg" tone={critical ? "critical" : undefined}>
+        {value}
+      </Text>
+    </BlockStack>
   );
 }

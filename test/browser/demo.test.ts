@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
+import { freePort } from "../support/ports";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const SCREENSHOTS = path.join(ROOT, "tmp");
@@ -16,15 +16,6 @@ let storefrontUrl: string;
 let adminUrl: string;
 let klaviyoUrl: string;
 const dataDirectory = path.join(ROOT, ".data", `demo-test-${randomBytes(4).toString("hex")}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** The README's run command (minus the build `npm test` already did), in a clean environment like a fresh shell. */
 async function startDemo() {

@@ -1,8 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { config } from "./config.server";
 
 declare global {
+  var databasePool: pg.Pool | undefined;
   var prismaClient: PrismaClient | undefined;
 }
 
@@ -14,9 +16,18 @@ function databaseUrl(): string {
   return url;
 }
 
+/**
+ * The instance's one connection pool (DATABASE_POOL_SIZE connections), shared by Prisma and the few hot statements
+ * written in SQL, so an instance's share of PostgreSQL's connection limit is one number.
+ */
+export function pool(): pg.Pool {
+  globalThis.databasePool ??= new pg.Pool({ connectionString: databaseUrl(), max: config().DATABASE_POOL_SIZE });
+  return globalThis.databasePool;
+}
+
 /** One client per process (kept across dev-server reloads), created on first use so start-up can pick the database first. */
 export function db(): PrismaClient {
-  globalThis.prismaClient ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl() }) });
+  globalThis.prismaClient ??= new PrismaClient({ adapter: new PrismaPg(pool()) });
   return globalThis.prismaClient;
 }
 

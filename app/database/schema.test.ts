@@ -49,8 +49,22 @@ describe("migrated schema", () => {
     },
     Message: async () => {
       const conversation = await newConversation();
-      const message = await db().message.create({ data: { conversationId: conversation.id, author: "staff", body: "Hi 👋" } });
+      const question = await db().message.create({ data: { conversationId: conversation.id, author: "shopper", body: "Hi 👋" } });
+      const message = await db().message.create({
+        data: {
+          conversationId: conversation.id, author: "agent", body: "Try the Alpine Tee ($24.00): https://x/products/tee",
+          skill: "product-recommendations", intent: "product-search", tags: ["product:t-shirts"],
+          parts: [{ type: "quick-replies", replies: [{ label: "Yes, that helped", action: "confirm-resolved" }] }], replyToId: question.id,
+        },
+      });
       expect(await db().message.findUniqueOrThrow({ where: { id: message.id } })).toEqual(message);
+    },
+    EscalationRule: async () => {
+      const shop = await newShop();
+      const rule = await db().escalationRule.create({
+        data: { shopId: shop.id, name: "Refunds", condition: { kind: "intents", intents: ["refund"] }, enabled: false, position: 3 },
+      });
+      expect(await db().escalationRule.findUniqueOrThrow({ where: { id: rule.id } })).toEqual(rule);
     },
     ProductRecommendation: async () => {
       const conversation = await newConversation();
@@ -140,6 +154,7 @@ async function newConversation() {
     data: {
       shopId: shopper.shopId, shopperId: shopper.id, channel: "whatsapp", status: "escalated", skill: "returns",
       tags: ["vip", "refund"], escalationReason: "shopper-requested", escalatedAt: new Date(), resolvedAt: new Date(),
+      reopenedAt: new Date(), agentMemory: { language: "fr", failedProofs: 2 },
     },
   });
 }

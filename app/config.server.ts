@@ -35,6 +35,15 @@ const environmentSchema = z.object({
   /** Rewrites Admin API calls to this origin: the local fake Shopify in the demo and tests. */
   SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
   WORKERS: z.enum(["on", "off"]).default("on"),
+  /** Defaults for every shop's LLM brain (a shop's own settings win); all three set switches shops to the LLM brain. */
+  AGENT_LLM_BASE_URL: optionalUrl,
+  AGENT_LLM_MODEL: z.string().min(1).optional(),
+  AGENT_LLM_API_KEY: z.string().min(1).optional(),
+  AGENT_LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
+  /** Tokens one conversation may spend on the LLM before the built-in brain answers the rest. */
+  AGENT_LLM_TOKEN_BUDGET: z.coerce.number().int().min(1000).default(30_000),
+  /** Quiet time after a successful answer before the agent counts the conversation resolved. */
+  AGENT_QUIET_RESOLUTION_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   DEMO_MODE: booleanFlag,
 });
 

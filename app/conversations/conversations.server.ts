@@ -16,7 +16,7 @@ export class ConversationNotFoundError extends Error {
 
 export type ConversationWithMessages = Conversation & { messages: Message[] };
 
-function identityOf(shopper: Shopper): ShopperIdentity {
+export function identityOf(shopper: Shopper): ShopperIdentity {
   return {
     anonymousId: shopper.anonymousId,
     email: shopper.email,
@@ -27,11 +27,11 @@ function identityOf(shopper: Shopper): ShopperIdentity {
 }
 
 /** Every conversation change that Klaviyo should hear about goes through here, inside the change's transaction. */
-async function emit(tx: Transaction, shopId: string, shopper: Shopper, fact: ConversationFact) {
+export async function emit(tx: Transaction, shopId: string, shopper: Shopper, fact: ConversationFact) {
   if (mayShareWithKlaviyo(shopper)) await recordKlaviyoEvent(tx, shopId, fact);
 }
 
-async function loadOwned(tx: Transaction, shopId: string, conversationId: string) {
+export async function loadOwned(tx: Transaction, shopId: string, conversationId: string) {
   const conversation = await tx.conversation.findFirst({
     where: { id: conversationId, shopId },
     include: { shopper: true },
@@ -101,7 +101,10 @@ export async function addShopperMessage(input: {
     await tx.conversation.update({
       where: { id: input.conversationId },
       // Writing again after a resolution reopens the conversation; resolving it again is a new resolution.
-      data: { lastMessageAt: now, ...(existing.status === "resolved" || existing.status === "closed" ? { status: "open" as const } : {}) },
+      data: {
+        lastMessageAt: now,
+        ...(existing.status === "resolved" || existing.status === "closed" ? { status: "open" as const, reopenedAt: now } : {}),
+      },
     });
   });
   return findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
@@ -139,26 +142,42 @@ export async function escalateConversation(input: { shopId: string; conversation
   });
 }
 
-export async function resolveConversation(input: { shopId: string; conversationId: string }) {
-  return db().$transaction(async (tx) => {
+/**
+ * The agent resolved the conversation without a person: the shopper confirmed, or went quiet after a good answer.
+ * Never for an escalated conversation (a person handled it); Resolution Time Seconds counts from the first
+ * message, or from the message that reopened it.
+ */
+export async function resolveConversation(input: { shopId: string; conversationId: string }, within?: Transaction) {
+  const work = async (tx: Transaction) => {
     const conversation = await loadOwned(tx, input.shopId, input.conversationId);
-    if (conversation.status === "resolved") return conversation;
+    if (conversation.status !== "open") return conversation;
     const resolvedAt = new Date();
     const updated = await tx.conversation.update({
       where: { id: conversation.id },
       data: { status: "resolved", resolvedAt },
     });
+    const from = conversation.reopenedAt ?? conversation.startedAt;
     await emit(tx, input.shopId, conversation.shopper, {
       kind: "resolved",
       conversationId: conversation.id,
       channel: conversation.channel,
       skill: conversation.skill,
       tags: conversation.tags,
-      resolutionTimeSeconds: Math.round((resolvedAt.getTime() - conversation.startedAt.getTime()) / 1000),
+      resolutionTimeSeconds: Math.max(0, Math.round((resolvedAt.getTime() - from.getTime()) / 1000)),
       occurredAt: resolvedAt,
       shopper: identityOf(conversation.shopper),
     });
     return updated;
+  };
+  return within ? work(within) : db().$transaction(work);
+}
+
+/** Staff close a conversation in the admin: it leaves the inbox, and Klaviyo hears nothing (no AI resolution). */
+export async function closeConversation(input: { shopId: string; conversationId: string }) {
+  return db().$transaction(async (tx) => {
+    const conversation = await loadOwned(tx, input.shopId, input.conversationId);
+    if (conversation.status === "closed") return conversation;
+    return tx.conversation.update({ where: { id: conversation.id }, data: { status: "closed" } });
   });
 }
 
@@ -175,9 +194,13 @@ export async function classifyConversation(input: { shopId: string; conversation
   });
 }
 
-export async function recordRecommendation(input: { shopId: string; conversationId: string; products: RecommendedProduct[] }) {
+/** The one way to record a recommendation: the snapshot, and Received Product Recommendation in the same transaction. */
+export async function recordRecommendation(
+  input: { shopId: string; conversationId: string; products: RecommendedProduct[] },
+  within?: Transaction,
+) {
   if (input.products.length === 0) throw new RangeError("A recommendation needs at least one product");
-  return db().$transaction(async (tx) => {
+  const work = async (tx: Transaction) => {
     const conversation = await loadOwned(tx, input.shopId, input.conversationId);
     const recommendedAt = new Date();
     const recommendation = await tx.productRecommendation.create({
@@ -199,5 +222,6 @@ export async function recordRecommendation(input: { shopId: string; conversation
       shopper: identityOf(conversation.shopper),
     });
     return recommendation;
-  });
+  };
+  return within ? work(within) : db().$transaction(work);
 }

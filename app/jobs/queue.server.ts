@@ -1,10 +1,18 @@
+import { createHash } from "node:crypto";
 import { PgBoss } from "pg-boss";
 import { config } from "../config.server";
 
 export const QUEUES = {
   processWebhook: "webhooks.process",
   initialSync: "shops.initial-sync",
+  agentTurn: "agent.turn",
+  quietResolution: "agent.quiet-resolution",
 } as const;
+
+/** An agent turn that has not finished in this long died with its worker: pg-boss hands it to another. */
+const QUEUE_EXPIRY_SECONDS: Partial<Record<(typeof QUEUES)[keyof typeof QUEUES], number>> = {
+  [QUEUES.agentTurn]: 60,
+};
 
 declare global {
   var jobQueue: Promise<PgBoss> | undefined;
@@ -28,7 +36,8 @@ export function jobQueue(): Promise<PgBoss> {
     boss.on("error", (error: Error) => console.error("[jobs]", error.message));
     await boss.start();
     for (const name of Object.values(QUEUES)) {
-      await boss.createQueue(name, { retryLimit: 8, retryBackoff: true, retryDelay: 5 });
+      const expiry = QUEUE_EXPIRY_SECONDS[name];
+      await boss.createQueue(name, { retryLimit: 8, retryBackoff: true, retryDelay: 5, ...(expiry ? { expireInSeconds: expiry } : {}) });
     }
     return boss;
   })();
@@ -39,4 +48,10 @@ export async function stopJobQueue() {
   const pending = globalThis.jobQueue;
   globalThis.jobQueue = undefined;
   if (pending) await (await pending).stop({ graceful: true, timeout: 10_000 });
+}
+
+/** A job id derived from what the job is about, so sending the same job twice (a retry, a crash) queues it once. */
+export function jobIdFor(kind: string, subject: string): string {
+  const hex = createHash("sha256").update(`${kind}:${subject}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

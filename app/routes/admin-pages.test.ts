@@ -48,25 +48,23 @@ describe("admin pages", () => {
     expect((await db().klaviyoEvent.findUniqueOrThrow({ where: { id: theirs.id } })).status).toBe("failed");
   });
 
-  it("resolves a conversation from the inbox and queues Conversation Resolved with its resolution time", async () => {
+  it("closes an escalated conversation from the inbox without telling Klaviyo it was resolved by the agent", async () => {
     const shop = await createTestShop();
     const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID(), email: "sam@example.com" } });
     const conversation = await db().conversation.create({
-      data: { shopId: shop.id, shopperId: shopper.id, channel: "web_chat", skill: "sizing", tags: ["vip"], startedAt: new Date(Date.now() - 90_000) },
+      data: { shopId: shop.id, shopperId: shopper.id, channel: "web_chat", status: "escalated", escalationReason: "Refund request", escalatedAt: new Date() },
     });
 
     const response = await send(
       await adminFetchRequest(`/app/conversations/${conversation.id}`, shop, {
         method: "POST",
-        body: new URLSearchParams({ intent: "resolve" }),
+        body: new URLSearchParams({ intent: "close" }),
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
       }),
     );
     expect(response.status).toBe(200);
-    const event = await db().klaviyoEvent.findFirstOrThrow({ where: { shopId: shop.id, metric: "Conversation Resolved" } });
-    const properties = (event.payload as { properties: Record<string, unknown> }).properties;
-    expect(properties).toMatchObject({ Skill: "sizing", Tags: ["vip"], Channel: "web chat" });
-    expect(properties["Resolution Time Seconds"]).toBeGreaterThanOrEqual(90);
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).status).toBe("closed");
+    expect(await db().klaviyoEvent.count({ where: { shopId: shop.id, metric: "Conversation Resolved" } })).toBe(0);
   });
 
   it("does not let one shop open another shop's conversation", async () => {

@@ -8,7 +8,7 @@ import {
   classifyConversation,
   ConversationNotFoundError,
   MAX_MESSAGE_LENGTH,
-  resolveConversation,
+  closeConversation,
 } from "../conversations/conversations.server";
 import { conversationThread, shopperLabel } from "../conversations/inbox.server";
 import { StatusBadge } from "../conversations/StatusBadge";
@@ -17,7 +17,7 @@ import { requireShop } from "../shops/shops.server";
 
 const intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reply"), body: z.string().trim().min(1, "Write a reply first").max(MAX_MESSAGE_LENGTH) }),
-  z.object({ intent: z.literal("resolve") }),
+  z.object({ intent: z.literal("close") }),
   z.object({
     intent: z.literal("classify"),
     skill: z.string().trim().max(60).transform((value) => value || null),
@@ -62,9 +62,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       case "reply":
         await addStaffReply(shop.id, conversationId, parsed.data.body);
         return { error: null, done: "Reply sent" };
-      case "resolve":
-        await resolveConversation({ shopId: shop.id, conversationId });
-        return { error: null, done: "Conversation resolved" };
+      case "close":
+        await closeConversation({ shopId: shop.id, conversationId });
+        return { error: null, done: "Conversation closed" };
       case "classify":
         await classifyConversation({ shopId: shop.id, conversationId, skill: parsed.data.skill, tags: parsed.data.tags });
         return { error: null, done: "Saved" };
@@ -159,11 +159,11 @@ export default function ConversationThread() {
                 </BlockStack>
               </Form>
             </Card>
-            {conversation.status !== "resolved" ? (
+            {conversation.status === "open" || conversation.status === "escalated" ? (
               <Form method="post">
-                <input type="hidden" name="intent" value="resolve" />
-                <Button submit variant="primary" tone="success" fullWidth loading={busy}>
-                  Mark resolved
+                <input type="hidden" name="intent" value="close" />
+                <Button submit variant="primary" fullWidth loading={busy}>
+                  Close conversation
                 </Button>
               </Form>
             ) : null}

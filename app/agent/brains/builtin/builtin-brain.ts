@@ -1,0 +1,154 @@
+import {
+  knowledgeLinks,
+  knowledgeText,
+  orderCard,
+  orderText,
+  phrases,
+  productCards,
+  productsText,
+  quickReplies,
+} from "../../replies";
+import { SKILLS, type SkillResult } from "../../skills/registry";
+import type { SkillContext } from "../../skills/skill";
+import type { Intent, Language, SkillName } from "../../types";
+import type { Brain, BrainReply, TurnContext } from "../brain";
+import { KNOWLEDGE_TOPICS } from "./lexicon";
+
+const KNOWLEDGE_INTENTS: readonly Intent[] = ["returns", "shipping", "store-info", "refund", "cancellation", "damaged-item"];
+const PERSON_INTENTS: readonly Intent[] = ["complaint", "legal-threat", "chargeback"];
+
+function slug(text: string): string {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+/** Automatic tags: the topic of the turn, and the kinds of product recommended (`product:jackets`). */
+function tagsFor(intent: Intent, result: SkillResult | undefined): string[] {
+  const tags = new Set<string>();
+  if (intent === "product-search" || intent === "product-refine") tags.add("products");
+  else if (intent !== "unknown" && intent !== "greeting" && intent !== "thanks") tags.add(intent);
+  if (result?.skill === "product-recommendations") {
+    tags.add("products");
+    for (const product of result.products) if (product.productType) tags.add(`product:${slug(product.productType)}`);
+  }
+  if (result?.skill === "order-status") tags.add("order-status");
+  return [...tags];
+}
+
+/** Turns a skill's result into the reply the shopper reads, in their language. Shared with the LLM brain's fallback. */
+export function composeReply(result: SkillResult, intent: Intent, language: Language): BrainReply {
+  const say = phrases(language);
+  const base = { skill: result.skill as SkillName, intent, memory: result.memory, result, tags: tagsFor(intent, result) };
+  const helped = quickReplies(language, ["confirm-resolved", "handoff"]);
+  switch (result.skill) {
+    case "product-recommendations":
+      if (result.status === "answered") {
+        return { ...base, outcome: "answered", text: `${productsText(result.products, language, result.refined)}\n${say.didThatHelp}`, parts: [...productCards(result.products), helped] };
+      }
+      if (result.status === "needs-info") return { ...base, outcome: "needs-info", text: say.productsAsk, parts: [] };
+      return { ...base, outcome: "failed", text: say.productsNone(result.search.text || result.search.options.join(", ")), parts: [quickReplies(language, ["handoff"])] };
+    case "order-status":
+      switch (result.status) {
+        case "answered":
+          return { ...base, outcome: "answered", text: `${orderText(result.order, language)}\n${say.didThatHelp}`, parts: [orderCard(result.order), helped] };
+        case "needs-info":
+          return {
+            ...base,
+            outcome: "needs-info",
+            text: result.missing === "contact" ? say.orderAskContact(result.memory.pendingOrderNumber ?? "") : result.missing === "order-number" ? say.orderAskNumber : say.orderAskBoth,
+            parts: [],
+          };
+        case "no-match":
+          return { ...base, outcome: "needs-info", text: say.orderNoMatch, parts: [] };
+        case "handoff":
+          return { ...base, outcome: "needs-info", text: say.orderTooManyAttempts, parts: [quickReplies(language, ["handoff"])] };
+      }
+      break;
+    case "store-knowledge":
+      if (result.status === "answered") {
+        return { ...base, outcome: "answered", text: `${knowledgeText(result.passages, language)}\n${say.didThatHelp}`, parts: [...knowledgeLinks(result.passages), helped] };
+      }
+      return { ...base, outcome: "failed", text: say.knowledgeNone, parts: [quickReplies(language, ["handoff"])] };
+    case "handoff":
+      return { ...base, outcome: "handoff", text: say.handoffNotice, parts: [] };
+  }
+}
+
+function skillContext(context: TurnContext): SkillContext {
+  return {
+    shopId: context.shopId,
+    language: context.understanding.language,
+    memory: context.memory,
+    loggedInCustomerId: context.loggedInCustomerId,
+    tools: context.tools,
+  };
+}
+
+/** The built-in brain's routing: the understood intent (and what the conversation was doing) picks the skill. */
+export function routeSkill(context: TurnContext): { skill: SkillName; args: Record<string, unknown> } | null {
+  const { understanding, memory, text } = context;
+  const { intent, entities } = understanding;
+  const proofGiven = Boolean(entities.orderNumber || entities.email || entities.phone);
+  if (intent === "handoff") return { skill: "handoff", args: {} };
+  if (intent === "order-status" || (memory.activeSkill === "order-status" && proofGiven && !["thanks", "greeting"].includes(intent))) {
+    return {
+      skill: "order-status",
+      args: {
+        ...(entities.orderNumber ? { orderNumber: entities.orderNumber } : {}),
+        ...(entities.email ? { email: entities.email } : {}),
+        ...(entities.phone ? { phone: entities.phone } : {}),
+      },
+    };
+  }
+  if (KNOWLEDGE_INTENTS.includes(intent)) {
+    return { skill: "store-knowledge", args: { question: `${text} ${KNOWLEDGE_TOPICS[intent] ?? ""}`.trim() } };
+  }
+  const refining = intent === "product-refine" || (memory.lastSearch && !entities.productText && (entities.cheaper || entities.options.length > 0));
+  if (refining && memory.lastSearch) {
+    return {
+      skill: "product-recommendations",
+      args: { followUp: true, cheaper: entities.cheaper, options: entities.options, query: entities.productText, ...entities.price },
+    };
+  }
+  if (intent === "product-search" || intent === "product-refine" || (intent === "unknown" && entities.productText)) {
+    return { skill: "product-recommendations", args: { query: entities.productText, options: entities.options, ...entities.price } };
+  }
+  return null;
+}
+
+/** The default brain: no external service, a few milliseconds a turn, English, French, Spanish and German. */
+export const builtinBrain: Brain = {
+  name: "builtin",
+  async respond(context) {
+    const { understanding } = context;
+    const language = understanding.language;
+    const say = phrases(language);
+    if (understanding.intent === "thanks") {
+      const answered = context.memory.answeredTurns > 0;
+      return { skill: null, intent: "thanks", outcome: answered ? "confirmed" : "smalltalk", text: answered ? say.resolvedThanks : say.thanksNothingYet, parts: [], memory: {}, tags: [] };
+    }
+    if (understanding.intent === "greeting") {
+      return { skill: null, intent: "greeting", outcome: "smalltalk", text: say.greeting, parts: [], memory: {}, tags: [] };
+    }
+    const route = routeSkill(context);
+    if (!route) {
+      const person = PERSON_INTENTS.includes(understanding.intent);
+      return {
+        skill: null,
+        intent: understanding.intent,
+        outcome: "failed",
+        text: person ? say.offerPerson : say.notUnderstood,
+        parts: [quickReplies(language, ["handoff"])],
+        memory: {},
+        tags: tagsFor(understanding.intent, undefined),
+      };
+    }
+    const skill = SKILLS[route.skill];
+    const result = await skill.run(skillContext(context), route.args as never);
+    // A search the classifier was unsure about that found nothing is a misunderstanding, not an empty catalog.
+    if (understanding.intent === "unknown" && result.status !== "answered") {
+      return { skill: null, intent: "unknown", outcome: "failed", text: say.notUnderstood, parts: [quickReplies(language, ["handoff"])], memory: {}, tags: [] };
+    }
+    const intent = understanding.intent === "unknown" ? "product-search" : understanding.intent;
+    return composeReply(result, intent, language);
+  },
+};

@@ -3,6 +3,8 @@ import { db, type Transaction } from "../db.server";
 import type { RecommendedProduct } from "../klaviyo/events";
 import { emit, identityOf, loadOwned, recordRecommendation, resolveConversation } from "./conversations.server";
 
+const HANDOFF_SKILL = "handoff";
+
 export interface AgentReply {
   shopId: string;
   conversationId: string;
@@ -59,7 +61,8 @@ export async function storeAgentReply(reply: AgentReply): Promise<StoredAgentRep
       },
     });
     const tags = mergeTags(conversation.tags, reply.tags);
-    const skill = reply.skill ?? conversation.skill;
+    // A handoff is not what the conversation was about: the skill active before it stays the conversation's.
+    const skill = reply.skill && reply.skill !== HANDOFF_SKILL ? reply.skill : (conversation.skill ?? reply.skill);
     await tx.conversation.update({
       where: { id: conversation.id },
       data: {

@@ -6,6 +6,7 @@ import { jobIdFor, jobQueue, QUEUES } from "../jobs/queue.server";
 import type { Brain, BrainReply, TurnContext } from "./brains/brain";
 import { builtinBrain } from "./brains/builtin/builtin-brain";
 import { understand } from "./brains/builtin/understand";
+import { llmBrain } from "./brains/llm/llm-brain.server";
 import { escalationRules } from "./escalation-rules.server";
 import { readMemory, type AgentMemory } from "./memory";
 import { phrases } from "./replies";
@@ -147,7 +148,7 @@ function tagOf(intent: Intent): string {
 }
 
 function defaultBrain(settings: AgentSettings): Brain {
-  return settings.brain === "builtin" ? builtinBrain : builtinBrain;
+  return settings.brain === "llm" && settings.llm ? llmBrain(settings.llm) : builtinBrain;
 }
 
 async function scheduleAfterAnswer(shopId: string, conversationId: string, answerId: string, settings: AgentSettings) {

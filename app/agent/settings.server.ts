@@ -12,6 +12,7 @@ export const agentSettingsSchema = z.object({
       model: z.string().min(1).optional(),
       encryptedApiKey: z.string().min(1).optional(),
       tokenBudget: z.number().int().min(1000).optional(),
+      timeoutMs: z.number().int().min(500).max(120_000).optional(),
     })
     .optional(),
   /** Set when the default escalation rules were created, so a merchant who deletes them all keeps none. */
@@ -51,7 +52,7 @@ export function agentSettings(shopSettings: unknown): AgentSettings {
   const apiKey = stored.llm?.encryptedApiKey ? decryptSecret(stored.llm.encryptedApiKey) : env.AGENT_LLM_API_KEY;
   const llm =
     baseUrl && model && apiKey
-      ? { baseUrl, model, apiKey, timeoutMs: env.AGENT_LLM_TIMEOUT_MS, tokenBudget: stored.llm?.tokenBudget ?? env.AGENT_LLM_TOKEN_BUDGET }
+      ? { baseUrl, model, apiKey, timeoutMs: stored.llm?.timeoutMs ?? env.AGENT_LLM_TIMEOUT_MS, tokenBudget: stored.llm?.tokenBudget ?? env.AGENT_LLM_TOKEN_BUDGET }
       : null;
   return {
     brain: stored.brain === "builtin" || !llm ? "builtin" : "llm",

@@ -11,5 +11,7 @@ process.env.DATABASE_URL = database.url;
 
 afterAll(async () => {
   await globalThis.prismaClient?.$disconnect();
+  // Prisma does not end a pool it was given; its idle connections would die with the database, unhandled.
+  await globalThis.databasePool?.end();
   await database.drop();
 });

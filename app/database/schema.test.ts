@@ -58,6 +58,7 @@ describe("migrated schema", () => {
         data: {
           shopId: conversation.shopId, conversationId: conversation.id, shopperId: conversation.shopperId,
           products: [{ id: "gid://shopify/Product/1", title: "Tee", sku: "TEE-1", price: "20.00" }],
+          windowHours: 48, outcome: "purchased", settledAt: new Date(), purchaseOrderId: randomUUID(),
         },
       });
       expect(await db().productRecommendation.findUniqueOrThrow({ where: { id: recommendation.id } })).toEqual(recommendation);
@@ -66,6 +67,7 @@ describe("migrated schema", () => {
       const conversation = await newConversation();
       const event = await db().klaviyoEvent.create({
         data: {
+          kind: "profile", profileKey: "email:ada@example.com",
           shopId: conversation.shopId, conversationId: conversation.id, metric: "Started Conversation", uniqueId: randomUUID(),
           occurredAt: new Date(), payload: { properties: { "Conversation ID": conversation.id } }, status: "failed",
           attempts: 3, nextAttemptAt: new Date(), lastError: "invalid", lastStatusCode: 400, deliveredAt: new Date(),
@@ -107,15 +109,24 @@ describe("migrated schema", () => {
       expect(await db().searchTerm.findUniqueOrThrow({ where: { shopId_scope_term: term } })).toEqual(term);
     },
     Order: async () => {
-      const shop = await newShop();
+      const conversation = await newConversation();
       const order = await db().order.create({
         data: {
-          shopId: shop.id, shopifyId: "1001", name: "#1001", shopifyCustomerId: "7", email: "a@example.com", phone: "+15145550100",
-          totalPrice: "129.50", currencyCode: "CAD", financialStatus: "paid", lineItems: [{ sku: "TEE-1", quantity: 2 }],
-          placedAt: new Date(), shopifyUpdatedAt: new Date(),
+          shopId: conversation.shopId, shopifyId: "1001", name: "#1001", number: 1001, shopifyCustomerId: "7", email: "a@example.com", phone: "+15145550100",
+          totalPrice: "129.50", subtotalPrice: "120.00", totalTax: "14.50", totalDiscounts: "5.00", currencyCode: "CAD", financialStatus: "paid",
+          lineItems: [{ sku: "TEE-1", quantity: 2 }], placedAt: new Date(), cancelledAt: new Date(), cancelReason: "customer",
+          refunds: { "9001": "10.00" }, refundedAmount: "10.00", cartConversationId: conversation.id, shopperId: conversation.shopperId,
+          linkedBy: "cart_attribute", conversationId: conversation.id, containsRecommendedProduct: true, shopifyUpdatedAt: new Date(),
         },
       });
       expect(await db().order.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
+    },
+    KlaviyoResource: async () => {
+      const shop = await newShop();
+      const resource = await db().klaviyoResource.create({
+        data: { shopId: shop.id, accountId: "ABC123", key: "segment:escalated", kind: "segment", name: "Escalated", klaviyoId: "XyZ12" },
+      });
+      expect(await db().klaviyoResource.findUniqueOrThrow({ where: { id: resource.id } })).toEqual(resource);
     },
   };
 

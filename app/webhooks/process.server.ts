@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordProduct, removeProduct } from "../catalog/products.server";
 import { compileCustomerData, redactCustomer } from "../compliance/compliance.server";
 import { db } from "../db.server";
-import { recordOrder } from "../orders/orders.server";
+import { recordOrder, recordRefund } from "../orders/orders.server";
 import { eraseShopData } from "../shops/shops.server";
 
 type TopicHandler = (shopDomain: string, payload: unknown, deliveryId: string) => Promise<Prisma.InputJsonValue | void>;
@@ -20,6 +20,8 @@ const handlers: Record<string, TopicHandler> = {
   },
   ORDERS_CREATE: recordOrder,
   ORDERS_UPDATED: recordOrder,
+  ORDERS_CANCELLED: recordOrder,
+  REFUNDS_CREATE: recordRefund,
   PRODUCTS_CREATE: recordProduct,
   PRODUCTS_UPDATE: recordProduct,
   PRODUCTS_DELETE: removeProduct,

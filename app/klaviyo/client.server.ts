@@ -92,7 +92,12 @@ interface AccountsDocument {
   }>;
 }
 
-interface MetricsPage {
+export interface KlaviyoNamedResource {
+  id: string;
+  name: string;
+}
+
+interface NamedPage {
   data?: Array<{ id: string; attributes: { name: string } }>;
   links?: { next?: string | null };
 }
@@ -170,18 +175,48 @@ export class KlaviyoClient {
     }
   }
 
-  /** Every metric in the account, following Klaviyo's pages. */
-  async listMetrics(): Promise<KlaviyoMetric[]> {
-    const metrics: KlaviyoMetric[] = [];
-    let path: string | null = ENDPOINTS.metrics.path;
+  /** Every metric in the account, following Klaviyo's pages (GET /api/metrics cannot filter by name). */
+  listMetrics(): Promise<KlaviyoMetric[]> {
+    return this.listNamed(ENDPOINTS.metrics);
+  }
+
+  /** Every segment in the account (id and name), following Klaviyo's pages. */
+  listSegments(): Promise<KlaviyoNamedResource[]> {
+    return this.listNamed(ENDPOINTS.segments);
+  }
+
+  /** Every flow in the account (id and name), following Klaviyo's pages. */
+  listFlows(): Promise<KlaviyoNamedResource[]> {
+    return this.listNamed(ENDPOINTS.flows);
+  }
+
+  async createSegment(name: string, definition: Record<string, unknown>): Promise<string> {
+    return this.createNamed(ENDPOINTS.createSegment, "segment", { name, definition });
+  }
+
+  /** Flows are created as drafts; the merchant reviews the content and switches them live in Klaviyo. */
+  async createFlow(name: string, definition: Record<string, unknown>): Promise<string> {
+    return this.createNamed(ENDPOINTS.createFlow, "flow", { name, definition });
+  }
+
+  private async createNamed(endpoint: Endpoint, type: string, attributes: Record<string, unknown>): Promise<string> {
+    const document = (await this.send(endpoint, { data: { type, attributes } })) as { data?: { id?: string } } | undefined;
+    const id = document?.data?.id;
+    if (!id) throw this.unexpectedAnswer(endpoint, 201, `no ${type} id in the answer`);
+    return id;
+  }
+
+  private async listNamed(endpoint: Endpoint): Promise<KlaviyoNamedResource[]> {
+    const resources: KlaviyoNamedResource[] = [];
+    let path: string | null = endpoint.path;
     while (path) {
-      const page = (await this.send({ ...ENDPOINTS.metrics, path })) as MetricsPage | undefined;
-      metrics.push(...(page?.data ?? []).map((metric) => ({ id: metric.id, name: metric.attributes.name })));
+      const page = (await this.send({ ...endpoint, path })) as NamedPage | undefined;
+      resources.push(...(page?.data ?? []).map((resource) => ({ id: resource.id, name: resource.attributes.name })));
       // Only the path and query of Klaviyo's link: the credentials never go to another origin.
       const next: URL | null = page?.links?.next ? new URL(page.links.next, this.options.baseUrl) : null;
       path = next ? `${next.pathname}${next.search}` : null;
     }
-    return metrics;
+    return resources;
   }
 
   private async send(endpoint: Endpoint, body?: unknown): Promise<unknown> {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
+import { validateFlowDefinition, validateSegmentDefinition } from "./definitions";
 
 /**
  * A local stand-in for Klaviyo's API that enforces what the real one does where it matters to this app:
@@ -464,7 +465,9 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
   function createResource(context: RequestContext, type: "segment" | "flow", store: StoredResource[]): Reply {
     const attributes = resourceAttributes(parseJsonApi(context), "", type);
     if (typeof attributes.name !== "string" || attributes.name === "") invalid("/data/attributes/name", "'name' is a required field.");
-    objectAt(attributes.definition, "/data/attributes/definition");
+    const metricIds = new Set(context.account.metricIds.values());
+    if (type === "segment") validateSegmentDefinition(objectAt(attributes.definition, "/data/attributes/definition"), "/data/attributes/definition", invalid, metricIds);
+    else validateFlowDefinition(objectAt(attributes.definition, "/data/attributes/definition"), "/data/attributes/definition", invalid, metricIds);
     const created = new Date(now()).toISOString();
     const resource: StoredResource = {
       id: shortId(),

@@ -4,6 +4,7 @@ import { config } from "../config.server";
 export const QUEUES = {
   processWebhook: "webhooks.process",
   initialSync: "shops.initial-sync",
+  recommendationCheck: "recommendations.check",
 } as const;
 
 declare global {

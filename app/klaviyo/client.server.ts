@@ -28,6 +28,9 @@ export type KlaviyoProfileIdentifiers = {
   _kx?: string;
 };
 
+/** POST /api/profile-import's attributes: identifiers (no anonymous_id there) and the properties to set; null clears one. */
+export type KlaviyoProfileImport = Omit<KlaviyoProfileIdentifiers, "anonymous_id"> & { properties: Record<string, unknown> };
+
 export interface KlaviyoEventAttributes {
   properties: Record<string, unknown>;
   time: string;
@@ -147,6 +150,12 @@ export class KlaviyoClient {
     return { jobId };
   }
 
+  /** Creates or updates the profile; answers the status (201 created, 200 updated). */
+  async importProfile(profile: KlaviyoProfileImport): Promise<number> {
+    const { status } = await this.request(ENDPOINTS.importProfile, { data: { type: "profile", attributes: profile } });
+    return status;
+  }
+
   /** Whether the credentials grant `scope`, without creating anything in the account. */
   async probeScope(scope: KlaviyoScope): Promise<boolean> {
     const probe = SCOPE_PROBES[scope];
@@ -176,6 +185,10 @@ export class KlaviyoClient {
   }
 
   private async send(endpoint: Endpoint, body?: unknown): Promise<unknown> {
+    return (await this.request(endpoint, body)).body;
+  }
+
+  private async request(endpoint: Endpoint, body?: unknown): Promise<{ status: number; body: unknown }> {
     const { credentials, timeoutMs } = this.options;
     let text: string;
     let response: Response;
@@ -198,9 +211,9 @@ export class KlaviyoClient {
     if (!response.ok) {
       throw KlaviyoApiError.fromResponse(response.status, errorDetail(text, response), response.headers.get("retry-after"), this.context(endpoint));
     }
-    if (text === "") return undefined;
+    if (text === "") return { status: response.status, body: undefined };
     try {
-      return JSON.parse(text) as unknown;
+      return { status: response.status, body: JSON.parse(text) as unknown };
     } catch {
       throw this.unexpectedAnswer(endpoint, response.status, "the answer is not JSON");
     }

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { parseConfig } from "./app/config.server";
+import { ConfigError, parseConfig } from "./app/config.server";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/database/embedded.server";
 import { applyMigrations } from "./app/database/migrate.server";
 
@@ -89,7 +89,12 @@ export function stopOnSignals(app: { stop(): Promise<void> }) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const app = await startAppServer();
+  const app = await startAppServer().catch((error: unknown) => {
+    // A bad environment is the operator's to fix: say which variables, without a stack trace.
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  });
   stopOnSignals(app);
   console.log(`Customer Agent listening on ${app.url}`);
 }

@@ -450,6 +450,25 @@ function flowDefinition(metricId: string) {
   };
 }
 
+describe("fake Klaviyo: profile-import", () => {
+  it("creates then updates a profile, clears a property with null, and refuses anonymous_id and unknown attributes", async () => {
+    await start();
+    const accountId = fake.addAccount({ apiKey: "pk_test" });
+    const importProfile = (attributes: Record<string, unknown>) => call("/api/profile-import", { body: { data: { type: "profile", attributes } } });
+    expect((await importProfile({ email: "ada@example.com", properties: { a: 1, b: true } })).status).toBe(201);
+    expect((await importProfile({ email: "ada@example.com", external_id: "7", properties: { a: null, c: "x" } })).status).toBe(200);
+    expect(fake.profiles(accountId).map((profile) => [profile.identifiers, profile.properties])).toEqual([[{ email: "ada@example.com", external_id: "7" }, { b: true, c: "x" }]]);
+
+    const anonymous = await importProfile({ anonymous_id: "anon-1", properties: {} });
+    expect(anonymous.status).toBe(400);
+    expect(await firstError(anonymous)).toMatchObject({ source: { pointer: "/data/attributes/anonymous_id" } });
+    const unknown = await importProfile({ email: "bo@example.com", favourite: "x" });
+    expect(await firstError(unknown)).toMatchObject({ source: { pointer: "/data/attributes/favourite" } });
+    const nameless = await importProfile({ properties: { a: 1 } });
+    expect(nameless.status).toBe(400);
+  });
+});
+
 describe("fake Klaviyo: OAuth", () => {
   const verifier = "a-code-verifier-that-is-long-enough-for-pkce-0123456789";
   const basic = `Basic ${Buffer.from("client-id:client-secret").toString("base64")}`;

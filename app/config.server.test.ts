@@ -38,7 +38,15 @@ describe("configuration", () => {
     expect(() => parseConfig({ ...valid, KLAVIYO_CLIENT_ID: "abc" })).toThrow(/KLAVIYO_CLIENT_ID and KLAVIYO_CLIENT_SECRET go together/);
   });
 
-  it("refuses demo mode in production unless Shopify is the local fake", () => {
-    expect(() => parseConfig({ ...valid, NODE_ENV: "production", DEMO_MODE: "true" })).toThrow(/DEMO_MODE/);
+  it("refuses demo mode, whatever NODE_ENV is, unless the Admin API is a local fake", () => {
+    for (const NODE_ENV of [undefined, "development", "test", "production"]) {
+      expect(() => parseConfig({ ...valid, NODE_ENV, DEMO_MODE: "true" })).toThrow(/DEMO_MODE: .*SHOPIFY_ADMIN_API_ORIGIN/);
+      for (const origin of ["https://admin.shopify.com", "https://shop.myshopify.com", "http://localhost.example.com", "http://10.0.0.1:4000"]) {
+        expect(() => parseConfig({ ...valid, NODE_ENV, DEMO_MODE: "true", SHOPIFY_ADMIN_API_ORIGIN: origin })).toThrow(/DEMO_MODE/);
+      }
+    }
+    for (const origin of ["http://localhost:4000", "http://127.0.0.1:4000", "http://[::1]:4000"]) {
+      expect(parseConfig({ ...valid, NODE_ENV: "production", DEMO_MODE: "true", SHOPIFY_ADMIN_API_ORIGIN: origin }).DEMO_MODE).toBe(true);
+    }
   });
 });

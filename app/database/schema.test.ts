@@ -105,9 +105,22 @@ describe("migrated schema", () => {
     ProductVariant: async () => {
       const product = await newProduct();
       const variant = await db().productVariant.create({
-        data: { productId: product.id, shopifyId: "gid://shopify/ProductVariant/1", title: "M / Black", sku: "TEE-BLK-M", price: "19.99", inventory: 5 },
+        data: {
+          productId: product.id, shopifyId: "gid://shopify/ProductVariant/1", title: "M / Black", sku: "TEE-BLK-M", price: "19.99",
+          compareAtPrice: "24.99", inventory: 5, inventoryPolicy: "continue", position: 2, optionValues: ["M", "Black"],
+        },
       });
       expect(await db().productVariant.findUniqueOrThrow({ where: { id: variant.id } })).toEqual(variant);
+    },
+    SearchSynonym: async () => {
+      const shop = await newShop();
+      const synonym = await db().searchSynonym.create({ data: { shopId: shop.id, term: "pullover", synonyms: ["hoodie", "sweatshirt"] } });
+      expect(await db().searchSynonym.findUniqueOrThrow({ where: { id: synonym.id } })).toEqual(synonym);
+    },
+    SearchTerm: async () => {
+      const shop = await newShop();
+      const term = await db().searchTerm.create({ data: { shopId: shop.id, scope: "catalog", term: "hoodie" } });
+      expect(await db().searchTerm.findUniqueOrThrow({ where: { shopId_scope_term: term } })).toEqual(term);
     },
     Order: async () => {
       const conversation = await newConversation();
@@ -175,8 +188,10 @@ async function newProduct() {
   return db().product.create({
     data: {
       shopId: shop.id, shopifyId: `gid://shopify/Product/${randomUUID()}`, handle: "tee", title: "Tee", description: "Soft",
-      vendor: "Acme", productType: "Shirts", tags: ["cotton"], status: "draft", imageUrl: "https://x/y.png",
-      priceMin: "10.00", priceMax: "12.50", shopifyUpdatedAt: new Date(),
+      vendor: "Acme", productType: "Shirts", tags: ["cotton"], status: "draft", publishedAt: new Date(),
+      onlineStoreUrl: "https://s.myshopify.com/products/tee", imageUrl: "https://x/y.png", priceMin: "10.00", priceMax: "12.50",
+      options: [{ name: "Size", values: ["S", "M"] }], variantOptionValues: ["S", "M"], variantSkus: ["TEE-S", "TEE-M"],
+      shopifyUpdatedAt: new Date(),
     },
   });
 }

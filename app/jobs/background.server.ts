@@ -1,5 +1,6 @@
 import { syncCatalog } from "../catalog/sync.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
+import { checkRecommendation, type RecommendationCheckJob } from "../orders/recommendation-outcome.server";
 import { syncRecentOrders } from "../orders/sync.server";
 import { processWebhookDelivery } from "../webhooks/process.server";
 import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
@@ -21,6 +22,10 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   await boss.work<{ shop: string }>(QUEUES.initialSync, async ([job]) => {
     await syncCatalog(job!.data.shop);
     await syncRecentOrders(job!.data.shop);
+  });
+  // Once a recommendation's window has passed: "Recommendation Not Purchased", or nothing if the shopper ordered.
+  await boss.work<RecommendationCheckJob>(QUEUES.recommendationCheck, { batchSize: 10 }, async (jobs) => {
+    for (const job of jobs) await checkRecommendation(job.data.recommendationId);
   });
   const klaviyo = await startKlaviyoDelivery();
   return {

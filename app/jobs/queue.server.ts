@@ -7,6 +7,7 @@ export const QUEUES = {
   initialSync: "shops.initial-sync",
   agentTurn: "agent.turn",
   quietResolution: "agent.quiet-resolution",
+  recommendationCheck: "recommendations.check",
 } as const;
 
 /** An agent turn that has not finished in this long died with its worker: pg-boss hands it to another. */

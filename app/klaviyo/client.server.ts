@@ -28,6 +28,9 @@ export type KlaviyoProfileIdentifiers = {
   _kx?: string;
 };
 
+/** POST /api/profile-import's attributes: identifiers (no anonymous_id there) and the properties to set; null clears one. */
+export type KlaviyoProfileImport = Omit<KlaviyoProfileIdentifiers, "anonymous_id"> & { properties: Record<string, unknown> };
+
 export interface KlaviyoEventAttributes {
   properties: Record<string, unknown>;
   time: string;
@@ -89,7 +92,12 @@ interface AccountsDocument {
   }>;
 }
 
-interface MetricsPage {
+export interface KlaviyoNamedResource {
+  id: string;
+  name: string;
+}
+
+interface NamedPage {
   data?: Array<{ id: string; attributes: { name: string } }>;
   links?: { next?: string | null };
 }
@@ -147,6 +155,12 @@ export class KlaviyoClient {
     return { jobId };
   }
 
+  /** Creates or updates the profile; answers the status (201 created, 200 updated). */
+  async importProfile(profile: KlaviyoProfileImport): Promise<number> {
+    const { status } = await this.request(ENDPOINTS.importProfile, { data: { type: "profile", attributes: profile } });
+    return status;
+  }
+
   /** Whether the credentials grant `scope`, without creating anything in the account. */
   async probeScope(scope: KlaviyoScope): Promise<boolean> {
     const probe = SCOPE_PROBES[scope];
@@ -161,21 +175,55 @@ export class KlaviyoClient {
     }
   }
 
-  /** Every metric in the account, following Klaviyo's pages. */
-  async listMetrics(): Promise<KlaviyoMetric[]> {
-    const metrics: KlaviyoMetric[] = [];
-    let path: string | null = ENDPOINTS.metrics.path;
+  /** Every metric in the account, following Klaviyo's pages (GET /api/metrics cannot filter by name). */
+  listMetrics(): Promise<KlaviyoMetric[]> {
+    return this.listNamed(ENDPOINTS.metrics);
+  }
+
+  /** Every segment in the account (id and name), following Klaviyo's pages. */
+  listSegments(): Promise<KlaviyoNamedResource[]> {
+    return this.listNamed(ENDPOINTS.segments);
+  }
+
+  /** Every flow in the account (id and name), following Klaviyo's pages. */
+  listFlows(): Promise<KlaviyoNamedResource[]> {
+    return this.listNamed(ENDPOINTS.flows);
+  }
+
+  async createSegment(name: string, definition: Record<string, unknown>): Promise<string> {
+    return this.createNamed(ENDPOINTS.createSegment, "segment", { name, definition });
+  }
+
+  /** Flows are created as drafts; the merchant reviews the content and switches them live in Klaviyo. */
+  async createFlow(name: string, definition: Record<string, unknown>): Promise<string> {
+    return this.createNamed(ENDPOINTS.createFlow, "flow", { name, definition });
+  }
+
+  private async createNamed(endpoint: Endpoint, type: string, attributes: Record<string, unknown>): Promise<string> {
+    const document = (await this.send(endpoint, { data: { type, attributes } })) as { data?: { id?: string } } | undefined;
+    const id = document?.data?.id;
+    if (!id) throw this.unexpectedAnswer(endpoint, 201, `no ${type} id in the answer`);
+    return id;
+  }
+
+  private async listNamed(endpoint: Endpoint): Promise<KlaviyoNamedResource[]> {
+    const resources: KlaviyoNamedResource[] = [];
+    let path: string | null = endpoint.path;
     while (path) {
-      const page = (await this.send({ ...ENDPOINTS.metrics, path })) as MetricsPage | undefined;
-      metrics.push(...(page?.data ?? []).map((metric) => ({ id: metric.id, name: metric.attributes.name })));
+      const page = (await this.send({ ...endpoint, path })) as NamedPage | undefined;
+      resources.push(...(page?.data ?? []).map((resource) => ({ id: resource.id, name: resource.attributes.name })));
       // Only the path and query of Klaviyo's link: the credentials never go to another origin.
       const next: URL | null = page?.links?.next ? new URL(page.links.next, this.options.baseUrl) : null;
       path = next ? `${next.pathname}${next.search}` : null;
     }
-    return metrics;
+    return resources;
   }
 
   private async send(endpoint: Endpoint, body?: unknown): Promise<unknown> {
+    return (await this.request(endpoint, body)).body;
+  }
+
+  private async request(endpoint: Endpoint, body?: unknown): Promise<{ status: number; body: unknown }> {
     const { credentials, timeoutMs } = this.options;
     let text: string;
     let response: Response;
@@ -198,9 +246,9 @@ export class KlaviyoClient {
     if (!response.ok) {
       throw KlaviyoApiError.fromResponse(response.status, errorDetail(text, response), response.headers.get("retry-after"), this.context(endpoint));
     }
-    if (text === "") return undefined;
+    if (text === "") return { status: response.status, body: undefined };
     try {
-      return JSON.parse(text) as unknown;
+      return { status: response.status, body: JSON.parse(text) as unknown };
     } catch {
       throw this.unexpectedAnswer(endpoint, response.status, "the answer is not JSON");
     }

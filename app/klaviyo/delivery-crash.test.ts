@@ -55,7 +55,7 @@ describe("Klaviyo delivery across crashes and instances", () => {
     expect(acceptedBeforeCrash).toBeLessThan(1500);
     expect(acceptedBeforeCrash).toBeGreaterThan(markedBeforeCrash);
 
-    // The dead instance's lease would lapse after 30 s on its own; lapse it now rather than wait.
+    // The dead instance's lease would lapse within 15 s on its own; lapse it now rather than wait.
     await db().klaviyoConnection.updateMany({ where: { shopId: shop.id }, data: { leaseExpiresAt: new Date(0) } });
     startInstance({ DELIVERY_BULK_THRESHOLD: "100000" });
     await eventually(async () => (await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "delivered" } })) === 1500, 60_000);

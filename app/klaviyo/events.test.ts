@@ -32,6 +32,15 @@ const facts: Record<keyof typeof METRICS, (shopper: ShopperIdentity) => Conversa
     recommendationId: "rec-1",
     products: [tee, { ...tee, id: "8000000002", title: "Gift card", sku: null, imageUrl: null, price: "50.00" }],
   }),
+  not_purchased: (shopper) => ({
+    ...base,
+    shopper,
+    kind: "not_purchased",
+    recommendationId: "rec-1",
+    products: [tee],
+    recommendedAt: new Date("2026-11-23T10:15:00.000Z"),
+    windowHours: 24,
+  }),
 };
 
 describe("Klaviyo event builder", () => {
@@ -49,11 +58,13 @@ describe("Klaviyo event builder", () => {
     expect(keys("resolved")).toEqual(["Channel", "Conversation ID", "Resolution Time Seconds", "Skill", "Tags"]);
     expect(keys("escalated")).toEqual(["Channel", "Conversation ID", "Escalation Reason", "Skill", "Tags"]);
     expect(keys("recommended")).toEqual(["Channel", "Conversation ID", "Product IDs", "Products", "SKUs"]);
+    expect(keys("not_purchased")).toEqual(["Channel", "Conversation ID", "Product IDs", "Products", "Recommended At", "SKUs", "Window Hours"]);
     expect(METRICS).toEqual({
       started: "Started Conversation",
       resolved: "Conversation Resolved",
       escalated: "Conversation Escalated",
       recommended: "Received Product Recommendation",
+      not_purchased: "Recommendation Not Purchased",
     });
   });
 

@@ -6,6 +6,7 @@ export const METRICS = {
   resolved: "Conversation Resolved",
   escalated: "Conversation Escalated",
   recommended: "Received Product Recommendation",
+  not_purchased: "Recommendation Not Purchased",
 } as const;
 
 export type ChannelName = "web_chat" | "email" | "sms" | "whatsapp";
@@ -48,7 +49,9 @@ export type ConversationFact =
   | (FactBase & { kind: "started"; firstMessage: string })
   | (FactBase & { kind: "resolved"; skill: string | null; tags: string[]; resolutionTimeSeconds: number })
   | (FactBase & { kind: "escalated"; reason: string; skill: string | null; tags: string[] })
-  | (FactBase & { kind: "recommended"; recommendationId: string; products: RecommendedProduct[] });
+  | (FactBase & { kind: "recommended"; recommendationId: string; products: RecommendedProduct[] })
+  /** The window after a recommendation passed without an order; occurredAt is when it closed. */
+  | (FactBase & { kind: "not_purchased"; recommendationId: string; products: RecommendedProduct[]; recommendedAt: Date; windowHours: number });
 
 export interface BuiltKlaviyoEvent {
   metric: string;
@@ -71,8 +74,8 @@ function plausibleEmail(email: string): string | null {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed) ? trimmed : null;
 }
 
-/** Every identifier we know, so Klaviyo merges the event into the right profile; anonymous_id when nothing else. */
-function profileAttributes(shopper: ShopperIdentity): KlaviyoProfileIdentifiers {
+/** Every identifier we know that Klaviyo can resolve a profile by (anonymous_id aside). */
+export function knownProfileIdentifiers(shopper: ShopperIdentity): Omit<KlaviyoProfileIdentifiers, "anonymous_id"> {
   const attributes: KlaviyoProfileIdentifiers = {};
   const email = shopper.email ? plausibleEmail(shopper.email) : null;
   const phone = shopper.phone ? toE164(shopper.phone) : null;
@@ -80,8 +83,30 @@ function profileAttributes(shopper: ShopperIdentity): KlaviyoProfileIdentifiers 
   if (phone) attributes.phone_number = phone;
   if (shopper.shopifyCustomerId) attributes.external_id = shopper.shopifyCustomerId;
   if (shopper.klaviyoExchangeId) attributes._kx = shopper.klaviyoExchangeId;
+  return attributes;
+}
+
+/** Every identifier we know, so Klaviyo merges the event into the right profile; anonymous_id when nothing else. */
+function profileAttributes(shopper: ShopperIdentity): KlaviyoProfileIdentifiers {
+  const attributes: KlaviyoProfileIdentifiers = knownProfileIdentifiers(shopper);
   if (Object.keys(attributes).length === 0) attributes.anonymous_id = shopper.anonymousId;
   return attributes;
+}
+
+function recommendedProducts(products: RecommendedProduct[]) {
+  const shown = products.slice(0, MAX_RECOMMENDED_PRODUCTS);
+  return {
+    "Product IDs": shown.map((product) => product.id),
+    SKUs: shown.map((product) => product.sku).filter((sku): sku is string => Boolean(sku)),
+    Products: shown.map((product) => ({
+      id: product.id,
+      title: product.title,
+      sku: product.sku,
+      url: product.url,
+      image_url: product.imageUrl,
+      price: product.price,
+    })),
+  };
 }
 
 function properties(fact: ConversationFact): Record<string, unknown> {
@@ -94,22 +119,10 @@ function properties(fact: ConversationFact): Record<string, unknown> {
       return { ...common, Skill: fact.skill, Tags: fact.tags, "Resolution Time Seconds": fact.resolutionTimeSeconds };
     case "escalated":
       return { ...common, "Escalation Reason": fact.reason, Skill: fact.skill, Tags: fact.tags };
-    case "recommended": {
-      const products = fact.products.slice(0, MAX_RECOMMENDED_PRODUCTS);
-      return {
-        ...common,
-        "Product IDs": products.map((product) => product.id),
-        SKUs: products.map((product) => product.sku).filter((sku): sku is string => Boolean(sku)),
-        Products: products.map((product) => ({
-          id: product.id,
-          title: product.title,
-          sku: product.sku,
-          url: product.url,
-          image_url: product.imageUrl,
-          price: product.price,
-        })),
-      };
-    }
+    case "recommended":
+      return { ...common, ...recommendedProducts(fact.products) };
+    case "not_purchased":
+      return { ...common, ...recommendedProducts(fact.products), "Recommended At": fact.recommendedAt.toISOString(), "Window Hours": fact.windowHours };
   }
 }
 
@@ -127,6 +140,8 @@ function uniqueIdOf(fact: ConversationFact): string {
       return `ca:${fact.conversationId}:${fact.kind}:${fact.occurredAt.getTime()}`;
     case "recommended":
       return `ca:${fact.recommendationId}:recommended`;
+    case "not_purchased":
+      return `ca:${fact.recommendationId}:not-purchased`;
   }
 }
 

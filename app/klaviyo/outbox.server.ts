@@ -1,8 +1,11 @@
 import type { KlaviyoEventStatus, Prisma } from "@prisma/client";
 import { db, type Transaction } from "../db.server";
-import { buildKlaviyoEvent, type ConversationFact } from "./events";
+import { buildKlaviyoEvent, type ConversationFact, type ShopperIdentity } from "./events";
+import { buildProfileUpdate, type ProfileFact } from "./profiles";
 
 export const OUTBOX_CHANNEL = "klaviyo_outbox";
+/** How profile updates are labelled in the delivery log, where events show their metric. */
+export const PROFILE_UPDATE_LABEL = "Profile properties";
 export const DELIVERY_LOG_PAGE_SIZE = 50;
 const MAX_DELIVERY_LOG_PAGE_SIZE = 200;
 
@@ -21,6 +24,49 @@ export async function recordKlaviyoEvent(tx: Transaction, shopId: string, fact: 
         uniqueId: event.uniqueId,
         occurredAt: event.occurredAt,
         payload: event.attributes as unknown as Prisma.InputJsonObject,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const profileFact = profileFactOf(fact);
+  if (profileFact) await recordProfileUpdate(tx, shopId, fact.shopper, profileFact, fact.conversationId);
+  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, ${shopId})`;
+}
+
+/** The conversation facts that also change the shopper's Customer Agent profile properties. */
+function profileFactOf(fact: ConversationFact): ProfileFact | null {
+  switch (fact.kind) {
+    case "recommended":
+      return { kind: "recommended", recommendationId: fact.recommendationId, occurredAt: fact.occurredAt };
+    case "not_purchased":
+      return { kind: "not_purchased", recommendationId: fact.recommendationId, occurredAt: fact.occurredAt };
+    case "escalated":
+      return { kind: "escalation_opened", conversationId: fact.conversationId, occurredAt: fact.occurredAt };
+    case "resolved":
+      return { kind: "escalation_closed", conversationId: fact.conversationId, occurredAt: fact.occurredAt };
+    case "started":
+      return null;
+  }
+}
+
+/**
+ * Writes a profile-import for the shopper in the caller's transaction; it goes through the same outbox, leases and
+ * pacing as events (`kind = profile`). A shopper without an identifier profile-import accepts has no profile yet.
+ */
+export async function recordProfileUpdate(tx: Transaction, shopId: string, shopper: ShopperIdentity, fact: ProfileFact, conversationId: string | null = null): Promise<void> {
+  const update = buildProfileUpdate(shopper, fact);
+  if (!update) return;
+  await tx.klaviyoEvent.createMany({
+    data: [
+      {
+        kind: "profile",
+        shopId,
+        conversationId,
+        metric: PROFILE_UPDATE_LABEL,
+        uniqueId: update.uniqueId,
+        profileKey: update.profileKey,
+        occurredAt: update.occurredAt,
+        payload: update.attributes as unknown as Prisma.InputJsonObject,
       },
     ],
     skipDuplicates: true,

@@ -3,7 +3,7 @@ import type { Transaction } from "../db.server";
 import { readShopSettings } from "../settings/settings.server";
 import { linkOrderToShoppers } from "./linking.server";
 import type { SavedOrder } from "./orders.server";
-import { settleRecommendationsByOrder } from "./recommendation-outcome.server";
+import { recordOrderedProperties, settleRecommendationsByOrder } from "./recommendation-outcome.server";
 
 /**
  * What a new version of an order means, in the transaction that saved it: whose order it is, which conversation
@@ -28,4 +28,5 @@ export async function afterOrderSaved(tx: Transaction, order: SavedOrder) {
   // A cancelled order bought nothing: it neither settles a recommendation nor counts as ordering since one.
   if (order.cancelledAt) return;
   await settleRecommendationsByOrder(tx, order, link.shoppers);
+  await recordOrderedProperties(tx, order, link.shoppers);
 }

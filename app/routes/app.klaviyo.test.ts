@@ -129,3 +129,20 @@ describe("Klaviyo sign-in callback", () => {
     expect(await pageText(response)).toContain("This is not a complete answer from Klaviyo");
   });
 });
+
+describe("Klaviyo page: segments, flow and windows", () => {
+  it("lists the segments and flow the app creates, and saves the merchant's windows, refusing bad ones with a clear message", async () => {
+    const shop = await createTestShop();
+    const page = await pageText(await send(await adminDocumentRequest("/app/klaviyo", shop)));
+    expect(page).toContain("Segments and flow in Klaviyo");
+    expect(page).toContain("Customer Agent: recommended, no order since (14 days)");
+    expect(page).toContain("Connect Klaviyo to create them.");
+
+    const bad = await pageText(await send(await postForm(shop, { intent: "windows", recommendationWindowHours: "0", attributionWindowDays: "7" })));
+    expect(bad).toContain("No-order window: at least 1 hour");
+    expect((await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({});
+
+    await send(await postForm(shop, { intent: "windows", recommendationWindowHours: "48", attributionWindowDays: "14" }));
+    expect((await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toMatchObject({ recommendationWindowHours: 48, attributionWindowDays: 14 });
+  });
+});

@@ -3,7 +3,10 @@ import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { KlaviyoSetupCard } from "../components/KlaviyoSetupCard";
 import { connectionStatus, connectWithApiKey, disconnect, KLAVIYO_SCOPES, startOAuth } from "../klaviyo/connection.server";
+import { runKlaviyoSetup, setupStatus, type SetupItem } from "../klaviyo/setup.server";
+import { shopSettings, updateShopSettings } from "../settings/settings.server";
 import { authenticate } from "../shopify.server";
 import { requireShop } from "../shops/shops.server";
 
@@ -11,18 +14,28 @@ const actionInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("connect"), apiKey: z.string() }),
   z.object({ intent: z.literal("oauth") }),
   z.object({ intent: z.literal("disconnect") }),
+  z.object({ intent: z.literal("setup") }),
+  z.object({
+    intent: z.literal("windows"),
+    recommendationWindowHours: z.coerce.number().int("whole hours").min(1, "at least 1 hour").max(720, "at most 720 hours (30 days)"),
+    attributionWindowDays: z.coerce.number().int("whole days").min(1, "at least 1 day").max(90, "at most 90 days"),
+  }),
 ]);
 
 type ActionResult =
   | { intent: "connect" | "disconnect"; ok: boolean; message: string; field?: "apiKey" }
   | { intent: "oauth"; ok: true; authorizeUrl: string }
-  | { intent: "oauth"; ok: false; message: string };
+  | { intent: "oauth"; ok: false; message: string }
+  | { intent: "setup"; ok: boolean; message: string | null; items: SetupItem[] }
+  | { intent: "windows"; ok: boolean; message: string };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
-  const status = await connectionStatus(shop.id);
+  const [status, setup, settings] = await Promise.all([connectionStatus(shop.id), setupStatus(shop.id), shopSettings(shop.id)]);
   return {
+    setup,
+    windows: { recommendationWindowHours: settings.recommendationWindowHours, attributionWindowDays: settings.attributionWindowDays },
     status: { ...status, connectedAt: status.connectedAt?.toISOString() ?? null },
     scopes: KLAVIYO_SCOPES.map((info) => ({ ...info, granted: status.scopes.includes(info.scope) })),
   };
@@ -31,8 +44,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
   const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
-  const parsed = actionInput.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw new Response("Unknown action", { status: 400 });
+  const form = Object.fromEntries(await request.formData());
+  const parsed = actionInput.safeParse(form);
+  if (!parsed.success) {
+    if (form.intent === "windows") return { intent: "windows", ok: false, message: parsed.error.issues.map((issue) => `${windowLabel(issue.path[0])}: ${issue.message}`).join("; ") };
+    throw new Response("Unknown action", { status: 400 });
+  }
   switch (parsed.data.intent) {
     case "connect": {
       const result = await connectWithApiKey(shop.id, parsed.data.apiKey);
@@ -49,8 +66,25 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
     case "disconnect":
       await disconnect(shop.id);
       return { intent: "disconnect", ok: true, message: "Klaviyo is disconnected. New events wait in the delivery log until you connect again." };
+    case "setup": {
+      const result = await runKlaviyoSetup(shop.id);
+      if (!result.ok) return { intent: "setup", ok: false, message: result.message, items: result.items };
+      const created = result.items.filter((item) => item.state === "created").length;
+      const pending = result.items.filter((item) => item.state === "waiting_for_metrics" || item.state === "failed").length;
+      const message = pending > 0 ? `${created} created; ${pending} not yet: see below why, and try again later.` : created > 0 ? `${created} created in Klaviyo.` : "Everything is already in Klaviyo.";
+      return { intent: "setup", ok: pending === 0, message, items: result.items };
+    }
+    case "windows": {
+      const { intent: _intent, ...windows } = parsed.data;
+      await updateShopSettings(shop.id, windows);
+      return { intent: "windows", ok: true, message: "Windows saved. New recommendations and orders use them." };
+    }
   }
 };
+
+function windowLabel(field: PropertyKey | undefined) {
+  return field === "recommendationWindowHours" ? "No-order window" : field === "attributionWindowDays" ? "Attribution window" : "Windows";
+}
 
 /** The same text on the server and in the browser, whatever their time zones. */
 function formatDate(iso: string) {
@@ -58,7 +92,7 @@ function formatDate(iso: string) {
 }
 
 export default function KlaviyoSettings() {
-  const { status, scopes } = useLoaderData<typeof loader>();
+  const { status, scopes, setup, windows } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -67,7 +101,8 @@ export default function KlaviyoSettings() {
   const submitting = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const connected = status.state !== "none";
   const fieldError = result?.intent === "connect" && !result.ok && result.field === "apiKey" ? result.message : undefined;
-  const banner = result && "message" in result && !fieldError ? result : null;
+  const banner = result && "message" in result && !fieldError && result.intent !== "setup" ? result : null;
+  const setupItems = result?.intent === "setup" ? result.items : setup;
 
   useEffect(() => {
     if (result?.intent === "connect" && result.ok) setApiKey("");
@@ -151,6 +186,13 @@ export default function KlaviyoSettings() {
                 ) : null}
               </BlockStack>
             </Card>
+            <KlaviyoSetupCard
+              items={setupItems}
+              connected={status.state === "connected"}
+              windows={windows}
+              result={result?.intent === "setup" ? result : null}
+              busy={submitting === "setup" || submitting === "windows" ? submitting : null}
+            />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

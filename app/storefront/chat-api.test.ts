@@ -58,8 +58,11 @@ describe("storefront chat API (through the app proxy)", () => {
     expect((await response.json()).status).toBe("escalated");
     const conversation = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
     expect(conversation).toMatchObject({ status: "escalated", escalationReason: "shopper-requested" });
-    const metrics = await db().klaviyoEvent.findMany({ where: { shopId: shop.id }, orderBy: { occurredAt: "asc" } });
+    const metrics = await db().klaviyoEvent.findMany({ where: { shopId: shop.id, kind: "event" }, orderBy: { occurredAt: "asc" } });
     expect(metrics.map((event) => event.metric)).toEqual(["Started Conversation", "Conversation Escalated"]);
+    // Merchants can pause marketing to a shopper who is waiting on support.
+    const profile = await db().klaviyoEvent.findFirstOrThrow({ where: { shopId: shop.id, kind: "profile" } });
+    expect(profile.payload).toEqual({ email: "sam@example.com", properties: { "Customer Agent Open Escalation": true } });
   });
 
   it("keeps a conversation private to the shopper who started it", async () => {

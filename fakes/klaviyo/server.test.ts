@@ -337,7 +337,7 @@ describe("fake Klaviyo: rate limits", () => {
   it("caps segment creation at 100 a day", async () => {
     await start();
     const accountId = fake.addAccount({ apiKey: "pk_test" });
-    const segment = { data: { type: "segment", attributes: { name: "Chatted, no order", definition: { condition_groups: [] } } } };
+    const segment = { data: { type: "segment", attributes: { name: "Chatted, no order", definition: PROPERTY_SEGMENT } } };
     for (let index = 0; index < 100; index++) {
       clock += 5000; // 12 a minute: under both the burst and the steady limit
       expect((await call("/api/segments", { body: segment })).status).toBe(201);
@@ -381,10 +381,15 @@ describe("fake Klaviyo: metrics, segments and flows", () => {
   it("creates segments and flows with 201, echoing them with an id", async () => {
     await start();
     const accountId = fake.addAccount({ apiKey: "pk_test" });
-    const segment = await call("/api/segments", { body: { data: { type: "segment", attributes: { name: "Chatted", definition: { condition_groups: [] } } } } });
+    expect((await call("/api/events", { body: eventDocument({ metric: "Started Conversation" }) })).status).toBe(202);
+    const metricId = ((await (await call("/api/metrics")).json()) as { data: Array<{ id: string }> }).data[0]!.id;
+    const segment = await call("/api/segments", {
+      body: { data: { type: "segment", attributes: { name: "Chatted", definition: { condition_groups: [{ conditions: [chattedCondition(metricId)] }, ...PROPERTY_SEGMENT.condition_groups] } } } },
+    });
     expect(segment.status).toBe(201);
     expect(await segment.json()).toMatchObject({ data: { type: "segment", id: expect.any(String), attributes: { name: "Chatted" } } });
-    const flow = await call("/api/flows", { body: { data: { type: "flow", attributes: { name: "Follow up", definition: { triggers: [], actions: [] } } } } });
+    clock += 1000;
+    const flow = await call("/api/flows", { body: { data: { type: "flow", attributes: { name: "Follow up", definition: flowDefinition(metricId) } } } });
     expect(flow.status).toBe(201);
     expect(await flow.json()).toMatchObject({ data: { type: "flow", attributes: { name: "Follow up", status: "draft" } } });
     expect(fake.flows(accountId)).toHaveLength(1);
@@ -393,6 +398,74 @@ describe("fake Klaviyo: metrics, segments and flows", () => {
     const nameless = await call("/api/segments", { body: { data: { type: "segment", attributes: { definition: {} } } } });
     expect(nameless.status).toBe(400);
     expect(await firstError(nameless)).toMatchObject({ source: { pointer: "/data/attributes/name" } });
+  });
+
+  it("refuses segment and flow definitions that break Klaviyo's spec, naming the field", async () => {
+    await start();
+    fake.addAccount({ apiKey: "pk_test" });
+    expect((await call("/api/events", { body: eventDocument() })).status).toBe(202);
+    const metricId = ((await (await call("/api/metrics")).json()) as { data: Array<{ id: string }> }).data[0]!.id;
+    const cases: Array<[string, string, unknown, string]> = [
+      ["/api/segments", "segment", { condition_groups: [] }, "/data/attributes/definition/condition_groups"],
+      ["/api/segments", "segment", { condition_groups: [{ conditions: [chattedCondition("NOPE42")] }] }, "/data/attributes/definition/condition_groups/0/conditions/0/metric_id"],
+      ["/api/segments", "segment", { condition_groups: [{ conditions: [{ ...chattedCondition(metricId), timeframe_filter: { type: "date", operator: "flow-start" } }] }] }, "/data/attributes/definition/condition_groups/0/conditions/0/timeframe_filter/operator"],
+      ["/api/segments", "segment", { condition_groups: [{ conditions: [{ type: "profile-property", property: "properties['x']", filter: { type: "boolean", operator: "equals", value: "no" } }] }] }, "/data/attributes/definition/condition_groups/0/conditions/0/filter/value"],
+      ["/api/flows", "flow", { ...flowDefinition(metricId), triggers: [{ type: "metric", id: "NOPE42" }] }, "/data/attributes/definition/triggers/0/id"],
+      ["/api/flows", "flow", { ...flowDefinition(metricId), entry_action_id: "missing" }, "/data/attributes/definition/entry_action_id"],
+      ["/api/flows", "flow", { ...flowDefinition(metricId), actions: [{ id: "1", temporary_id: "wait", type: "time-delay", data: { unit: "hours", value: 1 } }] }, "/data/attributes/definition/actions/0/id"],
+      ["/api/flows", "flow", { ...flowDefinition(metricId), actions: [{ temporary_id: "wait", type: "time-delay", links: { next: "ghost" }, data: { unit: "hours", value: 1 } }] }, "/data/attributes/definition/actions/0/links/next"],
+    ];
+    for (const [path, type, definition, pointer] of cases) {
+      clock += 1000;
+      const response = await call(path, { body: { data: { type, attributes: { name: "Bad", definition } } } });
+      expect(response.status, pointer).toBe(400);
+      expect(await firstError(response)).toMatchObject({ source: { pointer } });
+    }
+  });
+});
+
+const PROPERTY_SEGMENT = {
+  condition_groups: [{ conditions: [{ type: "profile-property", property: "properties['Customer Agent Open Escalation']", filter: { type: "boolean", operator: "equals", value: true } }] }],
+};
+
+function chattedCondition(metricId: string) {
+  return {
+    type: "profile-metric",
+    metric_id: metricId,
+    measurement: "count",
+    measurement_filter: { type: "numeric", operator: "greater-than-or-equal", value: 1 },
+    timeframe_filter: { type: "date", operator: "in-the-last", unit: "day", quantity: 14 },
+  };
+}
+
+function flowDefinition(metricId: string) {
+  return {
+    triggers: [{ type: "metric", id: metricId }],
+    profile_filter: null,
+    actions: [
+      { temporary_id: "wait", type: "time-delay", links: { next: "email" }, data: { unit: "hours", value: 1 } },
+      { temporary_id: "email", type: "send-email", links: { next: null }, data: { status: "draft", message: { subject_line: "Hi" } } },
+    ],
+    entry_action_id: "wait",
+  };
+}
+
+describe("fake Klaviyo: profile-import", () => {
+  it("creates then updates a profile, clears a property with null, and refuses anonymous_id and unknown attributes", async () => {
+    await start();
+    const accountId = fake.addAccount({ apiKey: "pk_test" });
+    const importProfile = (attributes: Record<string, unknown>) => call("/api/profile-import", { body: { data: { type: "profile", attributes } } });
+    expect((await importProfile({ email: "ada@example.com", properties: { a: 1, b: true } })).status).toBe(201);
+    expect((await importProfile({ email: "ada@example.com", external_id: "7", properties: { a: null, c: "x" } })).status).toBe(200);
+    expect(fake.profiles(accountId).map((profile) => [profile.identifiers, profile.properties])).toEqual([[{ email: "ada@example.com", external_id: "7" }, { b: true, c: "x" }]]);
+
+    const anonymous = await importProfile({ anonymous_id: "anon-1", properties: {} });
+    expect(anonymous.status).toBe(400);
+    expect(await firstError(anonymous)).toMatchObject({ source: { pointer: "/data/attributes/anonymous_id" } });
+    const unknown = await importProfile({ email: "bo@example.com", favourite: "x" });
+    expect(await firstError(unknown)).toMatchObject({ source: { pointer: "/data/attributes/favourite" } });
+    const nameless = await importProfile({ properties: { a: 1 } });
+    expect(nameless.status).toBe(400);
   });
 });
 

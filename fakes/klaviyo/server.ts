@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
+import { validateFlowDefinition, validateSegmentDefinition } from "./definitions";
 
 /**
  * A local stand-in for Klaviyo's API that enforces what the real one does where it matters to this app:
@@ -48,6 +49,8 @@ const MAX_EVENT_PROPERTIES = 400;
 const METRICS_PAGE_SIZE = 200;
 const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 const PROFILE_IDENTIFIERS = ["email", "phone_number", "external_id", "_kx", "anonymous_id"] as const;
+/** ProfileUpsertQueryResourceObject's attributes in the 2026-07-15 spec. */
+const PROFILE_IMPORT_ATTRIBUTES = new Set(["email", "phone_number", "external_id", "_kx", "first_name", "last_name", "organization", "locale", "title", "image", "location", "properties"]);
 const REVISION = /^(\d{4}-\d{2}-\d{2})(\.pre)?$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -61,6 +64,17 @@ export interface AcceptedEvent {
   value: number | null;
   receivedAt: number;
   via: "single" | "bulk";
+}
+
+/** A profile as profile-import left it: identifiers and properties (null cleared a property). */
+export interface StoredProfile {
+  id: string;
+  accountId: string;
+  identifiers: Partial<Record<"email" | "phone_number" | "external_id" | "_kx", string>>;
+  attributes: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  /** How many profile-import requests touched it. */
+  imports: number;
 }
 
 export interface RecordedRequest {
@@ -118,6 +132,7 @@ export interface FakeKlaviyo {
   registerAuthorizationCode(input: RegisteredAuthorizationCode): void;
   events(accountId?: string): AcceptedEvent[];
   duplicatesIgnored(accountId: string): number;
+  profiles(accountId?: string): StoredProfile[];
   segments(accountId?: string): StoredResource[];
   flows(accountId?: string): StoredResource[];
   requests(): RecordedRequest[];
@@ -137,6 +152,7 @@ interface Account {
   seenEventKeys: Set<string>;
   duplicatesIgnored: number;
   metricIds: Map<string, string>;
+  profiles: StoredProfile[];
 }
 
 interface Credential {
@@ -327,7 +343,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
   function accountFor(accountId: string, name?: string): Account {
     let account = accounts.get(accountId);
     if (!account) {
-      account = { id: accountId, name: name ?? `Account ${accountId}`, limits: { ...KLAVIYO_RATE_LIMITS }, seenEventKeys: new Set(), duplicatesIgnored: 0, metricIds: new Map() };
+      account = { id: accountId, name: name ?? `Account ${accountId}`, limits: { ...KLAVIYO_RATE_LIMITS }, seenEventKeys: new Set(), duplicatesIgnored: 0, metricIds: new Map(), profiles: [] };
       accounts.set(accountId, account);
     } else if (name) {
       account.name = name;
@@ -404,10 +420,54 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     accepted.push({ accountId: account.id, ...event, receivedAt: now(), via });
   }
 
+  /**
+   * profile-import as the spec describes it: the listed attributes only (anonymous_id is refused since 2026-01-15),
+   * at least one identifier (or the profile id), E.164 phone numbers, properties merged into what is stored with
+   * null clearing one, 201 when the profile is new and 200 when it existed.
+   */
+  function importProfile(account: Account, attributes: Record<string, unknown>, profileId: string | null): { profile: StoredProfile; created: boolean } {
+    for (const key of Object.keys(attributes)) {
+      if (key === "anonymous_id") invalid("/data/attributes/anonymous_id", "'anonymous_id' is not a valid field for the resource 'profile' (removed from profile-import in revision 2026-01-15).");
+      if (!PROFILE_IMPORT_ATTRIBUTES.has(key)) invalid(`/data/attributes/${key}`, `'${key}' is not a valid field for the resource 'profile'.`);
+    }
+    const identifiers: StoredProfile["identifiers"] = {};
+    for (const key of ["email", "phone_number", "external_id", "_kx"] as const) {
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== "string") invalid(`/data/attributes/${key}`, `'${key}' must be a string.`);
+      if (value !== "") identifiers[key] = value;
+    }
+    if (Object.keys(identifiers).length === 0 && !profileId) {
+      invalid("/data/attributes", "One of the following identifiers is required: email, phone_number, external_id, _kx, or the profile id.");
+    }
+    if (identifiers.phone_number !== undefined && !/^\+[1-9]\d{6,14}$/.test(identifiers.phone_number)) {
+      invalid("/data/attributes/phone_number", "Invalid phone number format (Example of a valid format: +12345678901)");
+    }
+    if (identifiers.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(identifiers.email)) invalid("/data/attributes/email", "Invalid email address");
+    const properties = attributes.properties === undefined || attributes.properties === null ? {} : objectAt(attributes.properties, "/data/attributes/properties");
+    const existing = account.profiles.find(
+      (profile) => profile.id === profileId || (Object.keys(identifiers) as Array<keyof StoredProfile["identifiers"]>).some((key) => profile.identifiers[key] === identifiers[key]),
+    );
+    const profile = existing ?? { id: `01${randomBytes(12).toString("hex").toUpperCase()}`, accountId: account.id, identifiers: {}, attributes: {}, properties: {}, imports: 0 };
+    Object.assign(profile.identifiers, identifiers);
+    for (const [key, value] of Object.entries(attributes)) {
+      if (key !== "properties" && !(key in identifiers)) profile.attributes[key] = value;
+    }
+    for (const [key, value] of Object.entries(properties)) {
+      if (value === null) delete profile.properties[key];
+      else profile.properties[key] = value;
+    }
+    profile.imports++;
+    if (!existing) account.profiles.push(profile);
+    return { profile, created: !existing };
+  }
+
   function createResource(context: RequestContext, type: "segment" | "flow", store: StoredResource[]): Reply {
     const attributes = resourceAttributes(parseJsonApi(context), "", type);
     if (typeof attributes.name !== "string" || attributes.name === "") invalid("/data/attributes/name", "'name' is a required field.");
-    objectAt(attributes.definition, "/data/attributes/definition");
+    const metricIds = new Set(context.account.metricIds.values());
+    if (type === "segment") validateSegmentDefinition(objectAt(attributes.definition, "/data/attributes/definition"), "/data/attributes/definition", invalid, metricIds);
+    else validateFlowDefinition(objectAt(attributes.definition, "/data/attributes/definition"), "/data/attributes/definition", invalid, metricIds);
     const created = new Date(now()).toISOString();
     const resource: StoredResource = {
       id: shortId(),
@@ -518,9 +578,12 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
       scope: "profiles:write",
       rateLimit: "profileImport",
       handle(context) {
-        const attributes = validateProfile(resourceAttributes(parseJsonApi(context), "", "profile"), "/data/attributes");
-        if (attributes.anonymous_id !== undefined) invalid("/data/attributes/anonymous_id", "'anonymous_id' is not accepted by profile-import.");
-        return { status: 201, body: { data: { type: "profile", id: randomUUID(), attributes } } };
+        const document = objectAt(parseJsonApi(context), "");
+        const resource = objectAt(document.data, "/data");
+        if (resource.type !== "profile") invalid("/data/type", "'type' must be 'profile'.");
+        const attributes = objectAt(resource.attributes, "/data/attributes");
+        const { profile, created } = importProfile(context.account, attributes, typeof resource.id === "string" ? resource.id : null);
+        return { status: created ? 201 : 200, body: { data: { type: "profile", id: profile.id, attributes: { ...profile.attributes, ...profile.identifiers, properties: profile.properties } } } };
       },
     },
     "GET /api/metrics": {
@@ -732,6 +795,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     },
     events: (accountId) => accepted.filter((event) => accountId === undefined || event.accountId === accountId),
     duplicatesIgnored: (accountId) => accounts.get(accountId)?.duplicatesIgnored ?? 0,
+    profiles: (accountId) => [...accounts.values()].filter((account) => accountId === undefined || account.id === accountId).flatMap((account) => account.profiles),
     segments: (accountId) => segments.filter((segment) => accountId === undefined || segment.accountId === accountId),
     flows: (accountId) => flows.filter((flow) => accountId === undefined || flow.accountId === accountId),
     requests: () => [...log],
@@ -757,6 +821,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
         account.seenEventKeys.clear();
         account.duplicatesIgnored = 0;
         account.metricIds.clear();
+        account.profiles.length = 0;
       }
     },
   };

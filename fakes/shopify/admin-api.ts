@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { buildSchema, graphql, GraphQLError, type ExecutionResult, type GraphQLFormattedError } from "graphql";
 import type { DemoCatalog, DemoCustomer, DemoLineItem, DemoOrder, DemoProduct, DemoVariant } from "./catalog";
 import { compileSearchQuery, type SearchValue, type SearchWarning } from "./search-syntax";
@@ -11,6 +12,7 @@ import type { AppEmbedBlock } from "./theme-extension";
  */
 const SCHEMA = buildSchema(`
   scalar DateTime
+  scalar HTML
   scalar Decimal
   scalar Money
   scalar URL
@@ -42,6 +44,9 @@ const SCHEMA = buildSchema(`
   enum CustomerSmsMarketingState { NOT_SUBSCRIBED PENDING REDACTED SUBSCRIBED UNSUBSCRIBED }
   enum CustomerState { DECLINED DISABLED ENABLED INVITED }
   enum ThemeRole { ARCHIVED DEMO DEVELOPMENT LOCKED MAIN UNPUBLISHED }
+  enum ShopPolicyType { CONTACT_INFORMATION LEGAL_NOTICE PRIVACY_POLICY REFUND_POLICY SHIPPING_POLICY SUBSCRIPTION_POLICY TERMS_OF_SALE TERMS_OF_SERVICE }
+  enum ProductVariantInventoryPolicy { CONTINUE DENY }
+  enum FulfillmentStatus { CANCELLED ERROR FAILURE OPEN PENDING SUCCESS }
 
   type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
   type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
@@ -52,7 +57,9 @@ const SCHEMA = buildSchema(`
   type Shop {
     id: ID! name: String! email: String! contactEmail: String! myshopifyDomain: String! url: URL!
     currencyCode: CurrencyCode! primaryDomain: Domain! ianaTimezone: String!
+    shopPolicies: [ShopPolicy!]!
   }
+  type ShopPolicy { id: ID! type: ShopPolicyType! title: String! body: HTML! url: URL! createdAt: DateTime! updatedAt: DateTime! }
 
   type Image { id: ID url: URL! altText: String width: Int height: Int }
   type SelectedOption { name: String! value: String! }
@@ -75,8 +82,10 @@ const SCHEMA = buildSchema(`
   type ProductVariant {
     id: ID! legacyResourceId: UnsignedInt64! title: String! displayName: String! sku: String
     price: Money! compareAtPrice: Money inventoryQuantity: Int availableForSale: Boolean! position: Int!
+    inventoryPolicy: ProductVariantInventoryPolicy! inventoryItem: InventoryItem!
     selectedOptions: [SelectedOption!]! product: Product! image: Image
   }
+  type InventoryItem { id: ID! sku: String tracked: Boolean! }
   type ProductVariantEdge { cursor: String! node: ProductVariant! }
   type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
 
@@ -109,6 +118,13 @@ const SCHEMA = buildSchema(`
     currencyCode: CurrencyCode! customer: Customer
     subtotalPriceSet: MoneyBag totalShippingPriceSet: MoneyBag! totalTaxSet: MoneyBag totalPriceSet: MoneyBag!
     lineItems(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): LineItemConnection!
+    fulfillments(first: Int): [Fulfillment!]!
+    statusPageUrl: URL!
+  }
+  type FulfillmentTrackingInfo { company: String number: String url: URL }
+  type Fulfillment {
+    id: ID! status: FulfillmentStatus! createdAt: DateTime! updatedAt: DateTime!
+    trackingInfo(first: Int): [FulfillmentTrackingInfo!]!
   }
   type OrderEdge { cursor: String! node: Order! }
   type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
@@ -236,6 +252,10 @@ function moneyV2(amount: string | number, currencyCode: string) {
 function moneyBag(amount: string | number, currencyCode: string) {
   const money = moneyV2(amount, currencyCode);
   return { shopMoney: money, presentmentMoney: money };
+}
+
+function orderToken(order: DemoOrder, purpose: string): string {
+  return createHash("sha256").update(`${purpose}:${order.id}`).digest("hex").slice(0, 32);
 }
 
 function escapeHtml(text: string): string {
@@ -367,7 +387,8 @@ function rootValue(shop: AdminApiShopState, loadBlocks: () => Promise<AppEmbedBl
   const variantView = (variant: DemoVariant, product: DemoProduct) => ({
     ...variant,
     displayName: `${product.title} - ${variant.title}`,
-    availableForSale: product.status === "ACTIVE" && variant.inventoryQuantity > 0,
+    availableForSale: product.status === "ACTIVE" && (variant.inventoryQuantity > 0 || variant.inventoryPolicy === "CONTINUE"),
+    inventoryItem: { id: `gid://shopify/InventoryItem/${variant.legacyResourceId}`, sku: variant.sku, tracked: true },
     product: () => productView(product),
     image: { id: `gid://shopify/ProductImage/${product.legacyResourceId}`, url: absolute(product.imageUrl), altText: product.title, width: 600, height: 600 },
   });
@@ -423,6 +444,14 @@ function rootValue(shop: AdminApiShopState, loadBlocks: () => Promise<AppEmbedBl
       totalTaxSet: moneyBag(order.totalTax, order.currencyCode),
       totalPriceSet: moneyBag(order.totalPrice, order.currencyCode),
       lineItems: (args: PageArguments) => paginate(order.lineItems.map((item) => lineItemView(item, order)), args),
+      fulfillments: ({ first }: { first?: number | null }) =>
+        order.fulfillments.slice(0, first ?? undefined).map((fulfillment) => ({
+          ...fulfillment,
+          updatedAt: fulfillment.createdAt,
+          trackingInfo: ({ first: count }: { first?: number | null }) => fulfillment.trackingInfo.slice(0, count ?? undefined),
+        })),
+      // Shopify's order status page: a per-order token and key, not guessable from the order number.
+      statusPageUrl: absolute(`/${numericId(catalog.shop.id)}/orders/${orderToken(order, "token")}/authenticate?key=${orderToken(order, "key")}`),
     };
   };
 
@@ -473,6 +502,7 @@ function rootValue(shop: AdminApiShopState, loadBlocks: () => Promise<AppEmbedBl
       url: origin,
       ianaTimezone: "America/New_York",
       primaryDomain: { id: "gid://shopify/Domain/1", host: new URL(origin).host, url: origin, sslEnabled: origin.startsWith("https:") },
+      shopPolicies: catalog.policies.map(({ path, ...policy }) => ({ ...policy, url: absolute(path) })),
     }),
     product: ({ id }: { id: string }) => {
       const product = productsById.get(id);

@@ -1,3 +1,5 @@
+import { buildDemoPolicies, type DemoShopPolicy } from "./policies";
+
 /**
  * Deterministic demo data for one shop, shaped like Shopify's Admin API objects. The shop domain seeds the
  * generator, so the demo, the tests and the fake Shopify (built in another process) all see the same catalog.
@@ -17,6 +19,8 @@ export interface DemoVariant {
   price: string;
   compareAtPrice: string | null;
   inventoryQuantity: number;
+  /** DENY: not sold once out of stock; CONTINUE: sold on backorder. */
+  inventoryPolicy: "DENY" | "CONTINUE";
   position: number;
   selectedOptions: Array<{ name: string; value: string }>;
 }
@@ -87,6 +91,15 @@ export interface DemoOrder {
   totalTax: string;
   totalPrice: string;
   lineItems: DemoLineItem[];
+  /** One shipment per fulfilled order, with the carrier's tracking. */
+  fulfillments: DemoFulfillment[];
+}
+
+export interface DemoFulfillment {
+  id: string;
+  status: "SUCCESS";
+  createdAt: string;
+  trackingInfo: Array<{ company: string; number: string; url: string }>;
 }
 
 export interface DemoShop {
@@ -102,6 +115,7 @@ export interface DemoCatalog {
   products: DemoProduct[];
   customers: DemoCustomer[];
   orders: DemoOrder[];
+  policies: DemoShopPolicy[];
 }
 
 export interface DemoCatalogOptions {
@@ -322,7 +336,13 @@ const VARIANT_ID_BASE = 45_012_345_670_000;
 const CUSTOMER_ID_BASE = 7_301_234_560_000;
 const ORDER_ID_BASE = 5_901_234_560_000;
 const LINE_ITEM_ID_BASE = 14_501_234_560_000;
+const FULFILLMENT_ID_BASE = 4_801_234_560_000;
 const ORDER_COUNT = 300;
+const CARRIERS: Array<{ company: string; number: (digits: string) => string; url: (number: string) => string }> = [
+  { company: "UPS", number: (digits) => `1Z999AA1${digits}`, url: (number) => `https://www.ups.com/track?tracknum=${number}` },
+  { company: "USPS", number: (digits) => `9400111${digits}${digits.slice(0, 5)}`, url: (number) => `https://tools.usps.com/go/TrackConfirmAction?tLabels=${number}` },
+  { company: "FedEx", number: (digits) => `77${digits}`, url: (number) => `https://www.fedex.com/fedextrack/?trknbr=${number}` },
+];
 const CUSTOMER_COUNT = 60;
 const ORDER_WINDOW_DAYS = 120;
 
@@ -363,12 +383,8 @@ export function buildDemoCatalog(shopDomain: string, options: DemoCatalogOptions
   const products = buildProducts();
   const customers = buildCustomers();
   const orders = buildOrders();
-  return {
-    shop: { id: `gid://shopify/Shop/${60_000_000 + (hashText(shopDomain) % 9_000_000)}`, name: storeName, email: `owner@${shopDomain}`, myshopifyDomain: shopDomain, currencyCode },
-    products,
-    customers,
-    orders,
-  };
+  const shop = { id: `gid://shopify/Shop/${60_000_000 + (hashText(shopDomain) % 9_000_000)}`, name: storeName, email: `owner@${shopDomain}`, myshopifyDomain: shopDomain, currencyCode };
+  return { shop, products, customers, orders, policies: buildDemoPolicies(shop, timestamp(now - 400 * DAY), timestamp(now - 30 * DAY)) };
 
   function buildProducts(): DemoProduct[] {
     const drafts = ADJECTIVES.flatMap((adjective, adjectiveIndex) =>
@@ -409,6 +425,7 @@ export function buildDemoCatalog(shopDomain: string, options: DemoCatalogOptions
           price: money(price),
           compareAtPrice: onSale ? money(roundPrice(price * 1.25)) : null,
           inventoryQuantity: random() < 0.1 ? 0 : between(1, 60),
+          inventoryPolicy: "DENY",
           position: position + 1,
           selectedOptions: singleDefault ? [{ name: "Title", value: "Default Title" }] : chosenOptions.map((option, axis) => ({ name: option.name, value: values[axis]! })),
         };
@@ -482,6 +499,19 @@ export function buildDemoCatalog(shopDomain: string, options: DemoCatalogOptions
     });
   }
 
+  /** Carrier and tracking number follow from the order id, so adding them left the rest of the demo data unchanged. */
+  function shipment(orderNumber: number, shippedAt: number): DemoFulfillment {
+    const digits = String(hashText(`tracking-${orderNumber}`)).padStart(10, "0");
+    const carrier = CARRIERS[orderNumber % CARRIERS.length]!;
+    const number = carrier.number(digits);
+    return {
+      id: `gid://shopify/Fulfillment/${FULFILLMENT_ID_BASE + (orderNumber - ORDER_ID_BASE)}`,
+      status: "SUCCESS",
+      createdAt: timestamp(shippedAt),
+      trackingInfo: [{ company: carrier.company, number, url: carrier.url(number) }],
+    };
+  }
+
   function buildOrders(): DemoOrder[] {
     const sellable = products.filter((product) => product.status === "ACTIVE");
     const placedAt = Array.from({ length: ORDER_COUNT }, () => now - between(0, ORDER_WINDOW_DAYS * DAY - 1)).sort((a, b) => a - b);
@@ -533,6 +563,7 @@ export function buildDemoCatalog(shopDomain: string, options: DemoCatalogOptions
         totalTax: money(tax),
         totalPrice: money(subtotal + shipping + tax),
         lineItems,
+        fulfillments: fulfilled ? [shipment(orderNumber, updatedAt)] : [],
       };
     });
   }

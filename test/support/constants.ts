@@ -10,3 +10,10 @@ export const MERCHANT_USER_AGENT =
 /** The one shop the test run's fake Shopify serves a full demo catalog for (Admin API sync tests). */
 export const CATALOG_SHOP = "catalog-sync-test.myshopify.com";
 export const CATALOG_SHOP_TOKEN = "shpat_catalog_sync_test";
+
+/** Shops with a full demo catalog in the fake Shopify, one per test file that reads it through the Admin API. */
+export const DEMO_TEST_SHOPS = {
+  search: { domain: "catalog-search-test.myshopify.com", accessToken: "shpat_catalog_search_test" },
+  knowledge: { domain: "knowledge-test.myshopify.com", accessToken: "shpat_knowledge_test" },
+  orderLookup: { domain: "order-lookup-test.myshopify.com", accessToken: "shpat_order_lookup_test" },
+} as const;

@@ -1,5 +1,6 @@
 import { afterAll, inject } from "vitest";
 import { createScratchDatabase } from "../../app/database/scratch.server";
+import { closeDatabase } from "../../app/db.server";
 
 /**
  * Imported first by test files that run their own Klaviyo delivery engines: the file gets a database of its own,
@@ -10,6 +11,6 @@ const database = await createScratchDatabase(inject("databaseUrl"), "customer_ag
 process.env.DATABASE_URL = database.url;
 
 afterAll(async () => {
-  await globalThis.prismaClient?.$disconnect();
+  await closeDatabase();
   await database.drop();
 });

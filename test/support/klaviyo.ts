@@ -7,13 +7,13 @@ import type { RateLimit } from "../../app/klaviyo/pacing";
 import type { FakeKlaviyo } from "../../fakes/klaviyo/server";
 
 /** A shop connected to its own account on the fake Klaviyo, as connectWithApiKey would leave it. */
-export async function connectedShop(fake: FakeKlaviyo, options: { scopes?: readonly string[]; eventLimits?: RateLimit } = {}) {
+export async function connectedShop(fake: FakeKlaviyo, options: { scopes?: readonly string[]; eventLimits?: RateLimit; profileLimits?: RateLimit } = {}) {
   const apiKey = `pk_${randomBytes(12).toString("hex")}`;
   const accountId = fake.addAccount({
     apiKey,
     accountId: `ACC${randomBytes(4).toString("hex")}`,
     scopes: options.scopes,
-    limits: options.eventLimits ? { events: options.eventLimits } : undefined,
+    limits: { ...(options.eventLimits ? { events: options.eventLimits } : {}), ...(options.profileLimits ? { profileImport: options.profileLimits } : {}) },
   });
   const shop = await db().shop.create({ data: { domain: `klaviyo-${randomBytes(5).toString("hex")}.myshopify.com` } });
   await db().klaviyoConnection.create({

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { inject } from "vitest";
+import { config } from "../../app/config.server";
 import { db } from "../../app/db.server";
 import { MERCHANT_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./constants";
 
@@ -31,6 +32,15 @@ export async function createTestShop(): Promise<TestShop> {
     },
   });
   return { id: shop.id, store, domain, accessToken };
+}
+
+/** A shop installed with the scopes the app asks for, whose demo catalog the fake Shopify serves (DEMO_TEST_SHOPS). */
+export async function createDemoShop({ domain, accessToken }: { domain: string; accessToken: string }): Promise<TestShop> {
+  const shop = await db().shop.create({ data: { domain, name: domain } });
+  await db().session.create({
+    data: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, scope: config().SCOPES, accessToken },
+  });
+  return { id: shop.id, store: domain.replace(/\.myshopify\.com$/, ""), domain, accessToken };
 }
 
 export function appUrl(path: string): string {

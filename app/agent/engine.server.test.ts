@@ -29,7 +29,7 @@ async function shopperSays(conversationId: string, body: string) {
 }
 
 async function events(shopId: string) {
-  return db().klaviyoEvent.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } });
+  return db().klaviyoEvent.findMany({ where: { shopId, metric: { not: "Profile properties" } }, orderBy: { createdAt: "asc" } });
 }
 
 describe("agent turn", () => {

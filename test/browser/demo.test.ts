@@ -91,8 +91,8 @@ describe("the local demo in a real browser", () => {
     await merchant.getByRole("textbox", { name: "Reply" }).fill("Yes! Medium is in stock and ships today.");
     await merchant.getByRole("button", { name: "Send reply" }).click();
     await expect.poll(() => merchant.getByText("Yes! Medium is in stock and ships today.").count()).toBe(1);
-    await merchant.getByRole("button", { name: "Mark resolved" }).click();
-    await expect.poll(() => merchant.getByText("Resolved", { exact: true }).count()).toBeGreaterThan(0);
+    await merchant.getByRole("button", { name: "Close conversation" }).click();
+    await expect.poll(() => merchant.getByText("Closed", { exact: true }).count()).toBeGreaterThan(0);
     await shot(merchant, "demo-admin-conversation");
 
     await expect.poll(() => shopper.getByText("Yes! Medium is in stock and ships today.").count(), { timeout: 15_000 }).toBe(1);
@@ -101,16 +101,16 @@ describe("the local demo in a real browser", () => {
       .poll(
         async () => {
           await merchant.goto(`${adminUrl}?path=/app/events`);
-          return merchant.locator("tr", { hasText: "Delivered" }).filter({ hasText: /Started Conversation|Conversation Escalated|Conversation Resolved/ }).count();
+          return merchant.locator("tr", { hasText: "Delivered" }).filter({ hasText: /Started Conversation|Conversation Escalated/ }).count();
         },
         { timeout: 30_000 },
       )
-      .toBe(3);
+      .toBe(2);
     await shot(merchant, "demo-admin-events");
 
     const klaviyo = await browser.newPage();
     await klaviyo.goto(klaviyoUrl);
-    for (const metric of ["Started Conversation", "Conversation Escalated", "Conversation Resolved"]) {
+    for (const metric of ["Started Conversation", "Conversation Escalated"]) {
       expect(await klaviyo.getByRole("cell", { name: metric, exact: true }).count()).toBe(1);
     }
   });

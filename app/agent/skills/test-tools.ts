@@ -15,6 +15,7 @@ export function product(overrides: Partial<ProductMatch> & { title: string; pric
     compareAtPrice: null,
     currencyCode: "USD",
     defaultVariantId: `gid://shopify/ProductVariant/${handle.length}`,
+    variantTitle: "Default Title",
     sku: `SKU-${handle.slice(0, 6).toUpperCase()}`,
     productType: "Jackets",
     tags: [],

@@ -3,33 +3,9 @@
  * the order lookup (app/catalog, app/knowledge, app/orders). The engine passes the real ones; skill unit tests
  * pass their own so each skill's decisions are tested without a catalog.
  */
-export interface ProductQuery {
-  text: string;
-  minPrice?: number;
-  maxPrice?: number;
-  cheaperThan?: number;
-  options?: string[];
-  excludeProductIds?: string[];
-  limit?: number;
-}
+import type { ProductMatch, ProductQuery } from "../../catalog/search.server";
 
-export interface ProductMatch {
-  productId: string;
-  shopifyProductId: string;
-  title: string;
-  handle: string;
-  url: string;
-  imageUrl: string | null;
-  /** Decimal string from the database, e.g. "129.00". */
-  price: string;
-  compareAtPrice: string | null;
-  currencyCode: string;
-  defaultVariantId: string | null;
-  sku: string | null;
-  productType: string | null;
-  tags: string[];
-  vendor: string | null;
-}
+export type { ProductMatch, ProductQuery };
 
 export interface KnowledgeMatch {
   source: "policy" | "faq";

@@ -5,6 +5,8 @@ import { LangEs } from "@nlpjs/lang-es";
 import { LangFr } from "@nlpjs/lang-fr";
 import { Nlp } from "@nlpjs/nlp";
 import { ESCALATION_INTENTS, INTENTS, LANGUAGES, type Intent, type Language, type PriceFilter, type Understanding } from "../../types";
+import { parseProductQuery, type ParsedProductQuery } from "../../../catalog/query";
+import { foldText } from "../../../catalog/text";
 import { TRAINING_CORPUS } from "./corpus";
 import {
   CHEAPER_WORDS,
@@ -47,14 +49,9 @@ function classifier(): Promise<Nlp> {
   return trained;
 }
 
-/** Lower case, accents removed, apostrophes kept: the form every lexicon entry is written in. */
+/** The catalog's fold (lower case, accents removed) with apostrophes kept: the form every lexicon entry is written in. */
 export function fold(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/ß/g, "ss")
-    .replace(/[’`]/g, "'")
-    .toLowerCase();
+  return foldText(text).replace(/[’`]/g, "'");
 }
 
 function words(folded: string): string[] {
@@ -87,31 +84,12 @@ export function detectLanguage(text: string, guess: string | undefined, previous
   return best;
 }
 
-const NUMBER = String.raw`(?:[$€£]\s*)?(\d+(?:[.,]\d{1,2})?)\s*(?:[$€£]|dollars?|euros?|eur|usd|bucks)?`;
-const MAX_PRICE = new RegExp(
-  String.raw`(?:under|below|less than|cheaper than|no more than|max(?:imum)?|up to|at most|within|moins de|sous|au maximum|jusqu'a|pas plus de|menos de|por debajo de|hasta|maximo|unter|weniger als|bis zu|bis|hochstens|maximal)\s*${NUMBER}`,
-);
-const MIN_PRICE = new RegExp(String.raw`(?:over|above|more than|at least|plus de|au moins|mas de|minimo|uber|mehr als|mindestens|ab)\s*${NUMBER}`);
-const RANGE = new RegExp(String.raw`(?:between|entre|zwischen)?\s*${NUMBER}\s*(?:and|to|et|a|y|und|-)\s*${NUMBER}`);
-
-function amount(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const value = Number(text.replace(",", "."));
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-export function extractPrice(folded: string): PriceFilter {
-  const range = folded.match(RANGE);
-  if (range && /between|entre|zwischen|[$€£]/.test(range[0])) {
-    const [low, high] = [amount(range[1]), amount(range[2])];
-    if (low !== undefined && high !== undefined && low < high) return { minPrice: low, maxPrice: high };
-  }
-  const filter: PriceFilter = {};
-  const max = folded.match(MAX_PRICE);
-  if (max) filter.maxPrice = amount(max[1]);
-  const min = folded.match(MIN_PRICE);
-  if (min) filter.minPrice = amount(min[1]);
-  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
+/** Price limits are read by the catalog's one query parser, so the agent and the search agree on "under $50". */
+function priceFilter(query: ParsedProductQuery): PriceFilter {
+  return {
+    ...(query.minPrice !== undefined ? { minPrice: query.minPrice } : {}),
+    ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
+  };
 }
 
 const EMAIL = /[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[a-z]{2,}/i;
@@ -145,11 +123,7 @@ function extractOptions(folded: string, tokens: string[]): string[] {
 
 /** The product words of the message in the catalog's language, without request filler, prices or options. */
 export function productText(folded: string, language: Language): string {
-  let text = folded
-    .replace(EMAIL, " ")
-    .replace(new RegExp(MAX_PRICE.source, "g"), " ")
-    .replace(new RegExp(MIN_PRICE.source, "g"), " ")
-    .replace(/[$€£]\s*\d+(?:[.,]\d+)?/g, " ");
+  let text = parseProductQuery(folded.replace(EMAIL, " ")).text;
   if (language !== "en") {
     const terms = Object.entries(PRODUCT_TERMS[language]).sort(([a], [b]) => b.length - a.length);
     for (const [term, english] of terms) text = text.replace(new RegExp(`(^|[^a-z])${term}(?=$|[^a-z])`, "g"), `$1 ${english} `);
@@ -188,7 +162,7 @@ export async function understand(text: string, options: { previousLanguage?: Lan
   const orderNumber = extractOrderNumber(folded, text);
   const email = text.match(EMAIL)?.[0];
   const phone = email ? undefined : text.match(PHONE)?.[0]?.trim();
-  const price = extractPrice(folded);
+  const price = priceFilter(parseProductQuery(text, language));
   const cheaper = CHEAPER_WORDS.some((phrase) => includesPhrase(folded, phrase));
 
   if (orderNumber && (intent === "unknown" || intent === "product-search" || intent === "greeting")) intent = "order-status";

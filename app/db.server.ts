@@ -21,7 +21,12 @@ function databaseUrl(): string {
  * written in SQL, so an instance's share of PostgreSQL's connection limit is one number.
  */
 export function pool(): pg.Pool {
-  globalThis.databasePool ??= new pg.Pool({ connectionString: databaseUrl(), max: config().DATABASE_POOL_SIZE });
+  if (!globalThis.databasePool) {
+    globalThis.databasePool = new pg.Pool({ connectionString: databaseUrl(), max: config().DATABASE_POOL_SIZE });
+    // An idle connection the server closed (restart, failover, a dropped test database) is already out of the pool
+    // and the next query opens a new one; unhandled, the event would crash the process.
+    globalThis.databasePool.on("error", (error) => console.warn(`[db] idle connection closed: ${error.message}`));
+  }
   return globalThis.databasePool;
 }
 

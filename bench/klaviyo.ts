@@ -62,7 +62,7 @@ Object.assign(process.env, {
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   KLAVIYO_API_URL: fake.url,
 });
-const { db } = await import("../app/db.server");
+const { closeDatabase, db } = await import("../app/db.server");
 const { encryptSecret } = await import("../app/crypto.server");
 const { buildKlaviyoEvent } = await import("../app/klaviyo/events");
 const { OUTBOX_CHANNEL } = await import("../app/klaviyo/outbox.server");
@@ -231,7 +231,7 @@ const resent = accounts.reduce((sum, { accountId }) => sum + fake.duplicatesIgno
 const throttled = fake.requests().filter((request) => request.status === 429).length;
 const elapsedSeconds = (Date.now() - benchStarted) / 1000;
 
-await db().$disconnect();
+await closeDatabase();
 await fake.close();
 await stopDatabase();
 

@@ -17,3 +17,6 @@ export const DEMO_TEST_SHOPS = {
   knowledge: { domain: "knowledge-test.myshopify.com", accessToken: "shpat_knowledge_test" },
   orderLookup: { domain: "order-lookup-test.myshopify.com", accessToken: "shpat_order_lookup_test" },
 } as const;
+
+/** A shopper whose Customer Privacy choices allow Klaviyo to hear about their conversations. */
+export const CONSENT_GIVEN = { analytics: true, marketing: true } as const;

@@ -1,4 +1,5 @@
 import { syncCatalog } from "../catalog/sync.server";
+import { syncPolicies } from "../knowledge/policies.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
 import { checkRecommendation, type RecommendationCheckJob } from "../orders/recommendation-outcome.server";
 import { syncRecentOrders } from "../orders/sync.server";
@@ -22,6 +23,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   await boss.work<{ shop: string }>(QUEUES.initialSync, async ([job]) => {
     await syncCatalog(job!.data.shop);
     await syncRecentOrders(job!.data.shop);
+    await syncPolicies(job!.data.shop);
   });
   // Once a recommendation's window has passed: "Recommendation Not Purchased", or nothing if the shopper ordered.
   await boss.work<RecommendationCheckJob>(QUEUES.recommendationCheck, { batchSize: 10 }, async (jobs) => {

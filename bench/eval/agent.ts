@@ -50,6 +50,8 @@ Object.assign(process.env, {
   SHOPIFY_APP_URL: "http://127.0.0.1:9",
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   SHOPIFY_ADMIN_API_ORIGIN: shopify.url,
+  // Turns only send jobs (quiet-time resolution); nothing here works them, so no maintenance runs mid-shutdown.
+  WORKERS: "off",
 });
 
 // Imported only now: the app modules read the environment set above.

@@ -14,7 +14,7 @@ const environmentSchema = z.object({
   SHOPIFY_API_KEY: z.string().min(1, "the app's client id from the Partner Dashboard"),
   SHOPIFY_API_SECRET: z.string().min(1, "the app's client secret from the Partner Dashboard"),
   SHOPIFY_APP_URL: z.url("the public https URL Shopify reaches the app on"),
-  SCOPES: z.string().min(1).default("read_products,read_orders,read_customers,read_themes"),
+  SCOPES: z.string().min(1).default("read_products,read_orders,read_customers,read_themes,read_legal_policies"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   DATABASE_URL: z
     .string()

@@ -1,15 +1,18 @@
 import { syncCatalog } from "../app/catalog/sync.server";
 import { db } from "../app/db.server";
 import { DEMO_KLAVIYO_API_KEY, DEMO_SHOP_ACCESS_TOKEN } from "../app/demo/demo-mode.server";
+import { createFaqEntry, listFaqEntries } from "../app/knowledge/faq.server";
+import { syncPolicies } from "../app/knowledge/policies.server";
 import { connectWithApiKey } from "../app/klaviyo/connection.server";
 import { syncRecentOrders } from "../app/orders/sync.server";
 import type { DemoCatalog } from "../fakes/shopify/catalog";
-
+import { DEMO_FAQ } from "./demo-faq";
 
 /**
- * Installs the demo shop the way a real install ends up: an offline session, the catalog and recent orders
- * mirrored through the Admin API (the fake), and Klaviyo connected through the real key check (the fake, unless
- * KLAVIYO_API_URL names a real account, in which case the merchant connects from the admin).
+ * Installs the demo shop the way a real install ends up: an offline session, the catalog, recent orders and the
+ * shop's policies read through the Admin API (the fake), the merchant's FAQ written once, and Klaviyo connected
+ * through the real key check (the fake, unless KLAVIYO_API_URL names a real account, in which case the merchant
+ * connects from the admin).
  */
 export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlaviyo: boolean }) {
   const domain = catalog.shop.myshopifyDomain;
@@ -20,14 +23,18 @@ export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlavi
   });
   await db().session.upsert({
     where: { id: `offline_${domain}` },
-    create: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, scope: "read_products,read_orders,read_customers,read_themes", accessToken: DEMO_SHOP_ACCESS_TOKEN },
-    update: { accessToken: DEMO_SHOP_ACCESS_TOKEN },
+    create: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, scope: "read_products,read_orders,read_customers,read_themes,read_legal_policies", accessToken: DEMO_SHOP_ACCESS_TOKEN },
+    update: { accessToken: DEMO_SHOP_ACCESS_TOKEN, scope: "read_products,read_orders,read_customers,read_themes,read_legal_policies" },
   });
   const products = await syncCatalog(domain);
   const orders = await syncRecentOrders(domain, 120);
+  const policies = await syncPolicies(domain);
+  if ((await listFaqEntries(shop.id)).length === 0) {
+    for (const entry of DEMO_FAQ) await createFaqEntry(shop.id, entry);
+  }
   if (options.connectKlaviyo && !(await db().klaviyoConnection.findUnique({ where: { shopId: shop.id } }))) {
     const result = await connectWithApiKey(shop.id, DEMO_KLAVIYO_API_KEY);
     if (!result.ok) throw new Error(`Demo Klaviyo connection failed: ${result.message}`);
   }
-  return { products, orders };
+  return { products, orders, policies };
 }

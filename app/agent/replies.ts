@@ -211,9 +211,10 @@ export function productCards(products: ProductMatch[]): MessagePart[] {
 
 export function orderText(order: OrderDetails, language: Language): string {
   const say = phrases(language);
+  // Unknown stays unsaid: the mirror (the Admin API being down) knows payment but not delivery.
   const status = [
     statusWord(say.financial, order.financialStatus) && `${say.payment}: ${statusWord(say.financial, order.financialStatus)}`,
-    `${say.fulfilment}: ${statusWord(say.fulfillment, order.fulfillmentStatus ?? "UNFULFILLED")}`,
+    statusWord(say.fulfillment, order.fulfillmentStatus) && `${say.fulfilment}: ${statusWord(say.fulfillment, order.fulfillmentStatus)}`,
   ].filter(Boolean);
   const lines = [`${say.orderPlaced(order.name, formatDate(order.placedAt, language))} ${status.join(", ")}.`];
   for (const tracking of order.tracking) {

@@ -1,9 +1,7 @@
 import { searchProducts } from "../catalog/search.server";
+import { searchKnowledge } from "../knowledge/search.server";
+import { lookupOrder } from "../orders/lookup.server";
 import type { AgentTools } from "./skills/tools";
 
-// LEAD-TEMP: replaced by the knowledge branch's real searchKnowledge and lookupOrder before landing.
-export const agentTools: AgentTools = {
-  searchProducts,
-  searchKnowledge: async () => [],
-  lookupOrder: async () => ({ found: false }),
-};
+/** The domain functions behind the skills: the catalog search, the store knowledge search and the order lookup. */
+export const agentTools: AgentTools = { searchProducts, searchKnowledge, lookupOrder };

@@ -122,6 +122,24 @@ describe("migrated schema", () => {
       const term = await db().searchTerm.create({ data: { shopId: shop.id, scope: "catalog", term: "hoodie" } });
       expect(await db().searchTerm.findUniqueOrThrow({ where: { shopId_scope_term: term } })).toEqual(term);
     },
+    ShopPolicy: async () => {
+      const shop = await newShop();
+      const policy = await db().shopPolicy.create({
+        data: { shopId: shop.id, shopifyId: "gid://shopify/ShopPolicy/1", type: "refund", title: "Refund policy", body: "30 days.", url: "https://s/policies/refund-policy", syncedAt: new Date() },
+      });
+      expect(await db().shopPolicy.findUniqueOrThrow({ where: { id: policy.id } })).toEqual(policy);
+    },
+    ShopPolicyPassage: async () => {
+      const shop = await newShop();
+      const policy = await db().shopPolicy.create({ data: { shopId: shop.id, shopifyId: "gid://shopify/ShopPolicy/2", type: "shipping", title: "Shipping policy", body: "Fast.", url: null, syncedAt: new Date() } });
+      const passage = await db().shopPolicyPassage.create({ data: { shopId: shop.id, policyId: policy.id, position: 1, heading: "Rates", text: "Free over $75.", policyTitle: policy.title } });
+      expect(await db().shopPolicyPassage.findUniqueOrThrow({ where: { id: passage.id } })).toEqual(passage);
+    },
+    FaqEntry: async () => {
+      const shop = await newShop();
+      const entry = await db().faqEntry.create({ data: { shopId: shop.id, question: "Gift wrap?", answer: "Yes, $5.", position: 1, enabled: false } });
+      expect(await db().faqEntry.findUniqueOrThrow({ where: { id: entry.id } })).toEqual(entry);
+    },
     Order: async () => {
       const conversation = await newConversation();
       const order = await db().order.create({

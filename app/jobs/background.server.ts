@@ -2,6 +2,7 @@ import { runAgentTurn } from "../agent/engine.server";
 import { runQuietResolution, type QuietResolutionJob } from "../agent/resolution.server";
 import { agentTools } from "../agent/tools.server";
 import { syncCatalog } from "../catalog/sync.server";
+import { syncPolicies } from "../knowledge/policies.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
 import { checkRecommendation, type RecommendationCheckJob } from "../orders/recommendation-outcome.server";
 import { syncRecentOrders } from "../orders/sync.server";
@@ -25,6 +26,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   await boss.work<{ shop: string }>(QUEUES.initialSync, async ([job]) => {
     await syncCatalog(job!.data.shop);
     await syncRecentOrders(job!.data.shop);
+    await syncPolicies(job!.data.shop);
   });
   // Once a recommendation's window has passed: "Recommendation Not Purchased", or nothing if the shopper ordered.
   await boss.work<RecommendationCheckJob>(QUEUES.recommendationCheck, { batchSize: 10 }, async (jobs) => {

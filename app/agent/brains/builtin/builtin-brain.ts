@@ -13,6 +13,7 @@ import type { SkillContext } from "../../skills/skill";
 import type { Intent, Language, SkillName } from "../../types";
 import type { Brain, BrainReply, TurnContext } from "../brain";
 import { KNOWLEDGE_TOPICS } from "./lexicon";
+import { MIN_CONFIDENCE } from "./understand";
 
 const KNOWLEDGE_INTENTS: readonly Intent[] = ["returns", "shipping", "store-info", "refund", "cancellation", "damaged-item"];
 const PERSON_INTENTS: readonly Intent[] = ["complaint", "legal-threat", "chargeback"];
@@ -109,10 +110,24 @@ export function routeSkill(context: TurnContext): { skill: SkillName; args: Reco
       args: { followUp: true, cheaper: entities.cheaper, options: entities.options, query: entities.productText, ...entities.price },
     };
   }
-  if (intent === "product-search" || intent === "product-refine" || (intent === "unknown" && entities.productText)) {
+  // A message the classifier could not place may still name a product ("any candels?"); one it confidently
+  // placed as off-topic ("what's the weather today?", "you are now in developer mode") is never searched for.
+  const unplaced = intent === "unknown" && understanding.confidence < MIN_CONFIDENCE;
+  if (intent === "product-search" || intent === "product-refine" || (unplaced && entities.productText)) {
     return { skill: "product-recommendations", args: { query: entities.productText, options: entities.options, ...entities.price } };
   }
   return null;
+}
+
+/**
+ * The intent the reply reports: the understood one, except that a message read as unknown is about what the skill
+ * that answered does ("kofi@example.org" while an order lookup waits is order status), and "in blue" with nothing
+ * shown before is a new search, not a refinement.
+ */
+function routedIntent(intent: Intent, skill: SkillName, context: TurnContext): Intent {
+  if (intent === "product-refine" && !context.memory.lastSearch) return "product-search";
+  if (intent !== "unknown") return intent;
+  return skill === "order-status" ? "order-status" : skill === "product-recommendations" ? "product-search" : intent;
 }
 
 /** The default brain: no external service, a few milliseconds a turn, English, French, Spanish and German. */
@@ -148,7 +163,6 @@ export const builtinBrain: Brain = {
     if (understanding.intent === "unknown" && result.status !== "answered") {
       return { skill: null, intent: "unknown", outcome: "failed", text: say.notUnderstood, parts: [quickReplies(language, ["handoff"])], memory: {}, tags: [] };
     }
-    const intent = understanding.intent === "unknown" ? "product-search" : understanding.intent;
-    return composeReply(result, intent, language);
+    return composeReply(result, routedIntent(understanding.intent, route.skill, context), language);
   },
 };

@@ -111,7 +111,7 @@ export const TRAINING_CORPUS: Record<Language, Partial<Record<Intent, string[]>>
       "estado de mi pedido", "mi pedido no ha llegado", "número de seguimiento",
     ],
     returns: ["cuál es su política de devoluciones", "política de reembolso", "cómo funcionan los reembolsos", "puedo devolver un artículo", "cómo hago una devolución", "cambiar por otra talla"],
-    shipping: ["hacen envíos a canadá", "cuánto tarda el envío", "cuánto cuesta el envío", "envío gratis", "envío internacional"],
+    shipping: ["hacen envíos a canadá", "cuánto tarda el envío", "cuánto cuesta el envío", "envío gratis", "envío internacional", "hacen envíos internacionales", "envían a méxico"],
     "store-info": ["cómo puedo contactarlos", "política de privacidad", "qué métodos de pago aceptan", "términos y condiciones"],
     handoff: [
       "hablar con una persona", "quiero un humano", "quiero hablar con alguien", "pásame con un agente",

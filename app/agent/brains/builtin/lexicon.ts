@@ -10,7 +10,7 @@ import type { EscalationIntent, Language } from "../../types";
 export const LANGUAGE_MARKERS: Record<Language, string[]> = {
   en: ["the", "my", "is", "where", "do", "you", "i", "a", "for", "to", "what", "and", "please", "thanks", "thank", "have", "with", "can", "want", "need", "looking", "any", "your", "how", "hi", "hello", "it", "of", "order", "cheaper", "that", "all", "yes", "something", "me", "get", "in"],
   fr: ["je", "mon", "ma", "mes", "est", "ou", "vous", "une", "un", "le", "la", "les", "pour", "merci", "des", "avec", "avez", "cherche", "voudrais", "veux", "bonjour", "salut", "commande", "moins", "cher", "c'est", "quelle", "votre", "comment", "suis", "pas", "oui", "tout", "parler", "quelqu'un", "et", "du", "au"],
-  es: ["mi", "el", "los", "las", "donde", "quiero", "una", "para", "por", "gracias", "tienen", "con", "busco", "hola", "pedido", "mas", "barato", "es", "su", "como", "estoy", "muy", "si", "todo", "hablar", "alguien", "y", "del", "que", "algo", "tienes", "me", "eso"],
+  es: ["mi", "el", "los", "las", "donde", "hacen", "envios", "envio", "cuanto", "tarda", "quiero", "una", "para", "por", "gracias", "tienen", "con", "busco", "hola", "pedido", "mas", "barato", "es", "su", "como", "estoy", "muy", "si", "todo", "hablar", "alguien", "y", "del", "que", "algo", "tienes", "me", "eso"],
   de: ["ich", "mein", "meine", "ist", "wo", "eine", "ein", "der", "die", "das", "fur", "mit", "danke", "bitte", "haben", "suche", "mochte", "hallo", "bestellung", "gunstiger", "billiger", "sie", "ihr", "wie", "bin", "nicht", "ja", "alles", "sprechen", "jemandem", "und", "zu", "gibt", "es", "etwas"],
 };
 
@@ -42,23 +42,11 @@ export const PRODUCT_TERMS: Record<Exclude<Language, "en">, Record<string, strin
   },
 };
 
-/** A colour as shoppers say it → the catalog's option values in that family. */
-export const COLOR_FAMILIES: Record<string, string[]> = {
-  blue: ["Navy", "Slate Blue", "Lagoon", "Midnight"],
-  navy: ["Navy"],
-  black: ["Black"],
-  white: ["White", "Speckled White"],
-  grey: ["Heather Grey", "Charcoal", "Stone"],
-  gray: ["Heather Grey", "Charcoal", "Stone"],
-  green: ["Sage", "Forest", "Olive"],
-  brown: ["Oatmeal", "Clay", "Rust"],
-  beige: ["Oatmeal", "Stone"],
-  red: ["Rust"],
-  orange: ["Rust", "Ochre"],
-  yellow: ["Ochre"],
-};
-
-export const COLOR_WORDS: Record<string, keyof typeof COLOR_FAMILIES> = {
+/**
+ * A colour word in any of the four languages → the English colour the catalog search takes as one option; the
+ * search itself widens it to the shades of that family ("blue": Navy, Slate Blue; app/catalog/synonyms.ts).
+ */
+export const COLOR_WORDS: Record<string, string> = {
   blue: "blue", navy: "navy", black: "black", white: "white", grey: "grey", gray: "gray", green: "green", brown: "brown",
   beige: "beige", red: "red", orange: "orange", yellow: "yellow",
   bleu: "blue", bleue: "blue", marine: "navy", noir: "black", noire: "black", blanc: "white", blanche: "white", gris: "grey",
@@ -103,12 +91,24 @@ export const FILLER_WORDS = new Set([
  */
 export const ESCALATION_SIGNALS: Record<EscalationIntent, string[]> = {
   refund: ["refund", "money back", "rembours", "reembols", "devuelvan el dinero", "erstatt", "ruckerstatt", "geld zuruck", "mon argent"],
-  cancellation: ["cancel", "annul", "stornier"],
-  complaint: ["complaint", "complain", "unacceptable", "plainte", "reclamation", "inadmissible", "queja", "reclamacion", "inaceptable", "beschwer", "inakzeptabel"],
+  cancellation: ["cancel", "annul", "stornier", "stop my order"],
+  complaint: ["complaint", "complain", "unacceptable", "worst", "terrible", "awful", "furious", "disappointed", "fed up", "decu", "pesimo", "enttauscht", "schrecklich", "plainte", "reclamation", "inadmissible", "queja", "reclamacion", "inaceptable", "beschwer", "inakzeptabel"],
   "damaged-item": ["damaged", "broken", "arrived torn", "defective", "wrong item", "abime", "casse", "defectueux", "mauvais article", "danad", "roto", "defectuoso", "equivocado", "beschadigt", "kaputt", "defekt", "falschen artikel"],
   "legal-threat": ["lawyer", "attorney", "sue you", "legal action", "court", "avocat", "poursuivre", "justice", "abogado", "demandar", "acciones legales", "anwalt", "verklagen", "rechtlich", "gericht"],
   chargeback: ["chargeback", "dispute", "contest", "retrofactur", "opposition", "contracargo", "disputar", "ruckbuch", "zuruckbuchen", "paypal konflikt"],
 };
+
+/**
+ * Words every "thanks, that's all" contains in one of the four languages. A message the classifier reads as thanks
+ * without one of them ("I need some socks") is not thanks: a false thanks would resolve the conversation.
+ * Words of four letters or more match as prefixes ("thank" in "thanks"), shorter ones as whole words.
+ */
+export const THANKS_MARKERS = [
+  "thank", "thx", "ty", "cheers", "that's all", "that's everything", "helped", "perfect", "great", "awesome", "all good",
+  "merci", "parfait", "super", "c'est tout", "aide",
+  "gracias", "perfecto", "genial", "eso es todo", "ayudo",
+  "danke", "perfekt", "das ist alles", "geholfen",
+];
 
 /** Words asking for "cheaper" than what was shown. */
 export const CHEAPER_WORDS = ["cheaper", "less expensive", "lower price", "moins cher", "moins chere", "mas barato", "mas barata", "mas economico", "gunstiger", "billiger", "preiswerter"];

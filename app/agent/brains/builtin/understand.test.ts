@@ -48,7 +48,7 @@ describe("built-in understanding", () => {
     expect(german.entities).toMatchObject({ price: { maxPrice: 150 }, productText: "running shoes" });
     const blue = await understand("do you have it in blue?");
     expect(blue.intent).toBe("product-refine");
-    expect(blue.entities.options).toContain("Navy");
+    expect(blue.entities.options).toEqual(["Blue"]);
     const order = await understand("order 1001, email Ada@Example.com");
     expect(order.entities).toMatchObject({ orderNumber: "1001", email: "Ada@Example.com" });
     expect((await understand("something cheaper")).entities.cheaper).toBe(true);
@@ -58,6 +58,16 @@ describe("built-in understanding", () => {
     const both = await understand("I want a refund, let me talk to someone");
     expect(both.intents).toEqual(expect.arrayContaining(["refund", "handoff"]));
     expect((await understand("What is your refund policy?")).intents).not.toContain("refund");
+  });
+
+  it("escalates only on an escalation's own words or a sure classification, and takes thanks only when thanked", async () => {
+    const typo = await understand("any candels?");
+    expect(typo.intents).not.toContain("cancellation");
+    expect((await understand("it's #1286")).intents).toEqual(["order-status"]);
+    expect((await understand("sunscreen for the beach")).intents).not.toContain("damaged-item");
+    expect((await understand("I need some socks")).intent).not.toBe("thanks");
+    expect((await understand("cancel my order please")).intents).toContain("cancellation");
+    expect((await understand("thx")).intent).toBe("thanks");
   });
 
   it("treats prompt injection as off-topic", async () => {

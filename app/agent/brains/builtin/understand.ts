@@ -11,7 +11,6 @@ import { TRAINING_CORPUS } from "./corpus";
 import {
   CHEAPER_WORDS,
   CLOTHING_SIZES,
-  COLOR_FAMILIES,
   COLOR_WORDS,
   ESCALATION_SIGNALS,
   FILLER_WORDS,
@@ -19,10 +18,16 @@ import {
   ORDER_WORDS,
   PRODUCT_TERMS,
   SIZE_WORDS,
+  THANKS_MARKERS,
 } from "./lexicon";
 
 /** Below this the classifier is guessing: the brain treats the message as unknown (or as a product search). */
-const MIN_CONFIDENCE = 0.55;
+export const MIN_CONFIDENCE = 0.55;
+/**
+ * An escalation intent hands the conversation to a person, so the classifier alone must be this sure of it; below,
+ * one of the intent's signal words must be in the message ("any candels?" is not a cancellation).
+ */
+const ESCALATION_CONFIDENCE = 0.8;
 /** A second intent this strong is reported too, so rules on it fire. */
 const SECONDARY_CONFIDENCE = 0.25;
 
@@ -109,7 +114,7 @@ function extractOptions(folded: string, tokens: string[]): string[] {
   const options = new Set<string>();
   for (const token of tokens) {
     const family = COLOR_WORDS[token];
-    if (family) for (const value of COLOR_FAMILIES[family]!) options.add(value);
+    if (family) options.add(family[0]!.toUpperCase() + family.slice(1));
   }
   const sizeWords = SIZE_WORDS.join("|");
   const size = folded.match(new RegExp(String.raw`(?:${sizeWords})\s*:?\s*(xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\b`));
@@ -139,6 +144,10 @@ function escalationSignals(folded: string): Intent[] {
   return ESCALATION_INTENTS.filter((intent) => ESCALATION_SIGNALS[intent].some((signal) => includesPhrase(folded, signal)));
 }
 
+function hasMarker(folded: string, tokens: string[], markers: readonly string[]): boolean {
+  return markers.some((marker) => (marker.length >= 4 ? includesPhrase(folded, marker) : tokens.includes(marker)));
+}
+
 function asIntent(name: string | undefined): Intent {
   return name && (INTENTS as readonly string[]).includes(name) ? (name as Intent) : "unknown";
 }
@@ -155,7 +164,15 @@ export async function understand(text: string, options: { previousLanguage?: Lan
   const ranked = result.classifications
     .filter((entry) => entry.intent !== "None")
     .sort((a, b) => b.score - a.score);
-  const top = ranked[0];
+  const signals = escalationSignals(folded);
+  // What the words say overrules a guess: an escalation without its words, thanks without a thanks word.
+  const plausible = ranked.filter((entry) => {
+    const candidate = asIntent(entry.intent);
+    if ((ESCALATION_INTENTS as readonly Intent[]).includes(candidate)) return signals.includes(candidate) || entry.score >= ESCALATION_CONFIDENCE;
+    if (candidate === "thanks") return hasMarker(folded, tokens, THANKS_MARKERS);
+    return true;
+  });
+  const top = plausible[0];
   let intent: Intent = top && top.score >= MIN_CONFIDENCE ? asIntent(top.intent) : "unknown";
   const confidence = top?.score ?? 0;
 
@@ -169,8 +186,8 @@ export async function understand(text: string, options: { previousLanguage?: Lan
   if (cheaper && intent !== "product-search") intent = "product-refine";
 
   const intents = new Set<Intent>([intent]);
-  for (const entry of ranked) if (entry.score >= SECONDARY_CONFIDENCE) intents.add(asIntent(entry.intent));
-  if (!QUESTION_INTENTS.includes(intent)) for (const signal of escalationSignals(folded)) intents.add(signal);
+  for (const entry of plausible) if (entry.score >= SECONDARY_CONFIDENCE) intents.add(asIntent(entry.intent));
+  if (!QUESTION_INTENTS.includes(intent)) for (const signal of signals) intents.add(signal);
   intents.delete("unknown");
   if (intents.size === 0) intents.add("unknown");
 

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
-import { storeAgentReply } from "../conversations/agent-replies.server";
+import { loadTurnInput, storeAgentReply } from "../conversations/agent-replies.server";
 import { SHOPPER_REQUESTED } from "../conversations/conversations.server";
-import { db, type Sql } from "../db.server";
+import type { Sql } from "../db.server";
 import type { RecommendedProduct } from "../klaviyo/events";
 import { jobIdFor, jobQueue, QUEUES } from "../jobs/queue.server";
 import type { Brain, BrainReply, TurnContext } from "./brains/brain";
@@ -13,7 +13,7 @@ import { readMemory, type AgentMemory } from "./memory";
 import { phrases } from "./replies";
 import { scheduleQuietResolution } from "./resolution.server";
 import { matchEscalationRule, signalsFrom } from "./rules";
-import { agentSettings, type AgentSettings } from "./settings.server";
+import { agentSettings, storedAgentSettings, type AgentSettings } from "./settings.server";
 import type { AgentTools } from "./skills/tools";
 import { asksForConfirmation, type Intent, type Understanding } from "./types";
 
@@ -63,40 +63,32 @@ function nextMemory(memory: AgentMemory, understanding: Understanding, reply: Br
  * the inline turn and its backup): the second run stores nothing.
  */
 export async function runAgentTurn(shopperMessageId: string, options: TurnOptions): Promise<TurnResult> {
-  const message = await db().message.findUnique({
-    where: { id: shopperMessageId },
-    include: { conversation: { include: { shopper: true, shop: true } } },
-  });
-  if (!message) return { status: "skipped", reason: "not-found" };
+  const input = await loadTurnInput(shopperMessageId, HISTORY_MESSAGES);
+  if (!input) return { status: "skipped", reason: "not-found" };
+  const { message, conversation, shopper } = input;
   if (message.author !== "shopper") return { status: "skipped", reason: "not-a-shopper-message" };
-  const settings = agentSettings(message.conversation.shop.settings);
-  const answered = await db().message.findUnique({ where: { replyToId: message.id } });
-  if (answered) {
+  const settings = agentSettings(input.shopSettings);
+  if (input.answered) {
     // The turn finished but its worker may have died before scheduling the quiet-time resolution.
-    if (asksForConfirmation(answered.parts)) {
-      await scheduleAfterAnswer(message.conversation.shopId, message.conversationId, answered.id, settings);
+    if (asksForConfirmation(input.answered.parts)) {
+      await scheduleAfterAnswer(conversation.shopId, conversation.id, input.answered.id, settings);
     }
     return { status: "skipped", reason: "already-answered" };
   }
-  const { conversation } = message;
   if (conversation.status === "escalated") return { status: "skipped", reason: "escalated" };
 
   const memory = readMemory(conversation.agentMemory);
-  const history = await db().message.findMany({
-    where: { conversationId: conversation.id, createdAt: { lt: message.createdAt } },
-    orderBy: { createdAt: "desc" },
-    take: HISTORY_MESSAGES,
-    select: { author: true, body: true },
-  });
   const understanding = await understand(message.body, { previousLanguage: memory.language });
-  const rules = await escalationRules(conversation.shopId, conversation.shop.settings);
+  const rules = storedAgentSettings(input.shopSettings).defaultRulesCreatedAt
+    ? input.escalationRules
+    : await escalationRules(conversation.shopId, input.shopSettings);
   const context: TurnContext = {
     shopId: conversation.shopId,
     text: message.body,
     understanding,
     memory,
-    loggedInCustomerId: conversation.shopper.shopifyCustomerId && message.conversation.channel === "web_chat" ? conversation.shopper.shopifyCustomerId : null,
-    history: history.reverse(),
+    loggedInCustomerId: shopper.shopifyCustomerId && conversation.channel === "web_chat" ? shopper.shopifyCustomerId : null,
+    history: input.history,
     tools: options.tools,
   };
 
@@ -131,14 +123,14 @@ export async function runAgentTurn(shopperMessageId: string, options: TurnOption
   });
   if (!stored.stored) return { status: "skipped", reason: stored.reason };
   if (!escalation && reply?.outcome === "answered") {
-    await scheduleAfterAnswer(conversation.shopId, conversation.id, stored.message.id, settings);
+    await scheduleAfterAnswer(conversation.shopId, conversation.id, stored.messageId, settings);
   }
   return {
     status: "replied",
-    replyId: stored.message.id,
+    replyId: stored.messageId,
     outcome: escalation ? "escalated" : reply!.outcome,
     intent,
-    skill: stored.message.skill,
+    skill: stored.skill,
     ...(escalation ? { escalationReason: escalation.reason } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { db, pool } from "../db.server";
+import { pool } from "../db.server";
 import { searchConcepts, wantedCte } from "./full-text.server";
 import type { ProductQuery } from "./query";
 import { OPTION_FAMILIES, synonymTable } from "./synonyms";
@@ -64,11 +64,16 @@ interface Row {
  */
 export async function searchProducts(shopId: string, query: ProductQuery): Promise<ProductMatch[]> {
   const limit = Math.min(Math.max(1, Math.trunc(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-  const [shop, merchantSynonyms] = await Promise.all([
-    db().shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true, currencyCode: true } }),
-    db().searchSynonym.findMany({ where: { shopId }, select: { term: true, synonyms: true } }),
-  ]);
-  const concepts = await searchConcepts(shopId, "catalog", query.text, synonymTable(merchantSynonyms));
+  // One round trip on the pool for what every search needs first (it runs on every product question).
+  const { rows: shops } = await pool().query<{ domain: string; currencyCode: string; synonyms: Array<{ term: string; synonyms: string[] }> }>(
+    `SELECT sh.domain, sh."currencyCode",
+            COALESCE((SELECT json_agg(json_build_object('term', term, 'synonyms', synonyms)) FROM "SearchSynonym" WHERE "shopId" = sh.id), '[]'::json) AS synonyms
+     FROM "Shop" sh WHERE sh.id = $1`,
+    [shopId],
+  );
+  const shop = shops[0];
+  if (!shop) throw new RangeError(`Shop ${shopId} not found`);
+  const concepts = await searchConcepts(shopId, "catalog", query.text, synonymTable(shop.synonyms));
   const options = (query.options ?? []).map(optionAlternatives).filter((alternatives) => alternatives.length > 0);
 
   const { rows } = await pool().query<Row>(

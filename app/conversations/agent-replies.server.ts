@@ -1,7 +1,7 @@
-import type { Message, Prisma } from "@prisma/client";
-import { db, type Transaction } from "../db.server";
+import type { Channel, ConversationStatus, Prisma } from "@prisma/client";
+import { db, pool, sqlOf, withTransaction, type Transaction } from "../db.server";
 import type { RecommendedProduct } from "../klaviyo/events";
-import { emit, identityOf, loadOwned, recordRecommendation, resolveConversation } from "./conversations.server";
+import { emit, identityOf, lockConversation, recordRecommendation, resolveConversation } from "./conversations.server";
 
 const HANDOFF_SKILL = "handoff";
 
@@ -25,8 +25,8 @@ export interface AgentReply {
 }
 
 export type StoredAgentReply =
-  | { stored: true; message: Message }
-  | { stored: false; reason: "already-answered" | "escalated"; message: Message | null };
+  | { stored: true; messageId: string; skill: string | null }
+  | { stored: false; reason: "already-answered" | "escalated"; messageId: string | null };
 
 function mergeTags(existing: string[], added: string[]): string[] {
   return [...new Set([...existing, ...added.map((tag) => tag.trim()).filter(Boolean)])];
@@ -39,45 +39,52 @@ function mergeTags(existing: string[], added: string[]): string[] {
  * store one reply; a conversation escalated meanwhile gets none, since only staff answer it now.
  */
 export async function storeAgentReply(reply: AgentReply): Promise<StoredAgentReply> {
-  return db().$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Conversation" WHERE id = ${reply.conversationId} AND "shopId" = ${reply.shopId} FOR UPDATE`;
-    const existing = await tx.message.findUnique({ where: { replyToId: reply.replyToId } });
-    if (existing) return { stored: false, reason: "already-answered", message: existing };
-    const conversation = await loadOwned(tx, reply.shopId, reply.conversationId);
-    if (conversation.status === "escalated") return { stored: false, reason: "escalated", message: null };
+  return withTransaction(async (client) => {
+    const sql = sqlOf(client);
+    const conversation = await lockConversation(sql, reply.shopId, reply.conversationId);
+    // Checked under the lock: a turn that finished while this one waited for it is seen here.
+    const [existing] = await sql.query<{ id: string }>(`SELECT id FROM "Message" WHERE "replyToId" = $1`, [reply.replyToId]);
+    if (existing) return { stored: false, reason: "already-answered", messageId: existing.id };
+    if (conversation.status === "escalated") return { stored: false, reason: "escalated", messageId: null };
 
     const now = new Date();
-    const message = await tx.message.create({
-      data: {
-        conversationId: conversation.id,
-        author: "agent",
-        body: reply.body,
-        skill: reply.skill,
-        intent: reply.intent,
-        tags: reply.tags,
-        parts: reply.parts,
-        replyToId: reply.replyToId,
-        createdAt: now,
-      },
-    });
     const tags = mergeTags(conversation.tags, reply.tags);
     // A handoff is not what the conversation was about: the skill active before it stays the conversation's.
     const skill = reply.skill && reply.skill !== HANDOFF_SKILL ? reply.skill : (conversation.skill ?? reply.skill);
-    await tx.conversation.update({
-      where: { id: conversation.id },
-      data: {
-        lastMessageAt: now,
+    const [message] = await sql.query<{ id: string }>(
+      `WITH message AS (
+         INSERT INTO "Message" (id, "conversationId", author, body, skill, intent, tags, parts, "replyToId", "createdAt")
+         VALUES (gen_random_uuid()::text, $1, 'agent', $2, $3, $4, $5::text[], $6::jsonb, $7, to_timestamp($8::float8 / 1000) AT TIME ZONE 'UTC')
+         RETURNING id
+       ), conversation AS (
+         UPDATE "Conversation" SET "lastMessageAt" = to_timestamp($8::float8 / 1000) AT TIME ZONE 'UTC', skill = $9, tags = $10::text[], "agentMemory" = $11::jsonb,
+           status = CASE WHEN $12::text IS NULL THEN status ELSE 'escalated'::"ConversationStatus" END,
+           "escalatedAt" = CASE WHEN $12::text IS NULL THEN "escalatedAt" ELSE to_timestamp($8::float8 / 1000) AT TIME ZONE 'UTC' END,
+           "escalationReason" = COALESCE($12::text, "escalationReason"),
+           "updatedAt" = now() AT TIME ZONE 'UTC'
+         WHERE id = $1
+       )
+       SELECT id FROM message`,
+      [
+        conversation.id,
+        reply.body,
+        reply.skill,
+        reply.intent,
+        reply.tags,
+        JSON.stringify(reply.parts),
+        reply.replyToId,
+        now.getTime(),
         skill,
         tags,
-        agentMemory: reply.memory,
-        ...(reply.escalation ? { status: "escalated", escalatedAt: now, escalationReason: reply.escalation.reason } : {}),
-      },
-    });
+        JSON.stringify(reply.memory),
+        reply.escalation?.reason ?? null,
+      ],
+    );
     if (reply.recommendation?.length) {
-      await recordRecommendation({ shopId: reply.shopId, conversationId: conversation.id, products: reply.recommendation }, tx);
+      await recordRecommendation({ shopId: reply.shopId, conversationId: conversation.id, products: reply.recommendation }, sql);
     }
     if (reply.escalation) {
-      await emit(tx, reply.shopId, conversation.shopper, {
+      await emit(sql, reply.shopId, conversation.shopper, {
         kind: "escalated",
         conversationId: conversation.id,
         channel: conversation.channel,
@@ -88,9 +95,9 @@ export async function storeAgentReply(reply: AgentReply): Promise<StoredAgentRep
         shopper: identityOf(conversation.shopper),
       });
     } else if (reply.resolve) {
-      await resolveConversation({ shopId: reply.shopId, conversationId: conversation.id }, tx);
+      await resolveConversation({ shopId: reply.shopId, conversationId: conversation.id }, sql);
     }
-    return { stored: true, message };
+    return { stored: true, messageId: message!.id, skill: reply.skill };
   });
 }
 
@@ -108,4 +115,45 @@ export async function resolveIfStillQuiet(shopId: string, conversationId: string
     await resolveConversation({ shopId, conversationId }, tx);
     return true;
   });
+}
+
+/** Everything an agent turn reads before thinking, for one shopper message. */
+export interface TurnInput {
+  message: { id: string; author: "shopper" | "agent" | "staff" | "system"; body: string };
+  conversation: { id: string; shopId: string; status: ConversationStatus; channel: Channel; agentMemory: unknown };
+  shopper: { shopifyCustomerId: string | null };
+  shopSettings: unknown;
+  /** The reply already stored for this message, if a turn finished before. */
+  answered: { id: string; parts: unknown } | null;
+  /** Earlier messages, oldest first. */
+  history: Array<{ author: "shopper" | "agent" | "staff" | "system"; body: string }>;
+  escalationRules: Array<{ id: string; name: string; condition: unknown; enabled: boolean; position: number }>;
+}
+
+// One round trip instead of five Prisma queries: the turn runs for every shopper message.
+const LOAD_TURN_INPUT = `
+  SELECT json_build_object('id', m.id, 'author', m.author, 'body', m.body) AS message,
+         json_build_object('id', c.id, 'shopId', c."shopId", 'status', c.status, 'channel', c.channel, 'agentMemory', c."agentMemory") AS conversation,
+         json_build_object('shopifyCustomerId', s."shopifyCustomerId") AS shopper,
+         sh.settings AS "shopSettings",
+         (SELECT json_build_object('id', r.id, 'parts', r.parts) FROM "Message" r WHERE r."replyToId" = m.id) AS answered,
+         COALESCE((
+           SELECT json_agg(json_build_object('author', h.author, 'body', h.body) ORDER BY h."createdAt", h.id)
+           FROM (SELECT author, body, "createdAt", id FROM "Message"
+                 WHERE "conversationId" = c.id AND "createdAt" < m."createdAt"
+                 ORDER BY "createdAt" DESC, id DESC LIMIT $2) h
+         ), '[]'::json) AS history,
+         COALESCE((
+           SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'condition', e.condition, 'enabled', e.enabled, 'position', e.position) ORDER BY e.position)
+           FROM "EscalationRule" e WHERE e."shopId" = c."shopId"
+         ), '[]'::json) AS "escalationRules"
+  FROM "Message" m
+  JOIN "Conversation" c ON c.id = m."conversationId"
+  JOIN "Shopper" s ON s.id = c."shopperId"
+  JOIN "Shop" sh ON sh.id = c."shopId"
+  WHERE m.id = $1`;
+
+export async function loadTurnInput(shopperMessageId: string, historyMessages: number): Promise<TurnInput | null> {
+  const { rows } = await pool().query<TurnInput>(LOAD_TURN_INPUT, [shopperMessageId, historyMessages]);
+  return rows[0] ?? null;
 }

@@ -1,12 +1,10 @@
 import type { Channel, ProductRecommendation, Shopper } from "@prisma/client";
-import { fromPrisma } from "pg-boss";
-import { db, type Transaction } from "../db.server";
+import { db, type Sql, type Transaction } from "../db.server";
 import { mayShareWithKlaviyo } from "../identity/identity.server";
 import { shopperIdentity } from "../identity/shopper-identity";
 import { jobQueue, QUEUES } from "../jobs/queue.server";
 import type { RecommendedProduct } from "../klaviyo/events";
 import { recordKlaviyoEvent, recordProfileUpdate } from "../klaviyo/outbox.server";
-import { readShopSettings } from "../settings/settings.server";
 import type { SavedOrder } from "./orders.server";
 
 const HOUR_MS = 3_600_000;
@@ -26,17 +24,15 @@ export function windowEnd(recommendation: Pick<ProductRecommendation, "recommend
 }
 
 /**
- * Called in the transaction that records a recommendation: fixes its window from the merchant's setting and
- * enqueues the delayed check in the same transaction, so the check exists exactly when the recommendation does.
+ * Called in the transaction that records a recommendation, with its window already fixed from the merchant's
+ * setting: enqueues the delayed check in the same transaction, so the check exists exactly when the
+ * recommendation does.
  */
-export async function scheduleRecommendationCheck(tx: Transaction, recommendation: ProductRecommendation) {
-  const shop = await tx.shop.findUniqueOrThrow({ where: { id: recommendation.shopId }, select: { settings: true } });
-  const { recommendationWindowHours } = readShopSettings(shop.settings);
-  await tx.productRecommendation.update({ where: { id: recommendation.id }, data: { windowHours: recommendationWindowHours } });
-  const checkAt = new Date(windowEnd({ ...recommendation, windowHours: recommendationWindowHours }).getTime() + LATE_ORDER_GRACE_MS);
+export async function scheduleRecommendationCheck(sql: Sql, recommendation: Pick<ProductRecommendation, "id" | "recommendedAt" | "windowHours">) {
+  const checkAt = new Date(windowEnd(recommendation).getTime() + LATE_ORDER_GRACE_MS);
   const boss = await jobQueue();
   await boss.send(QUEUES.recommendationCheck, { recommendationId: recommendation.id } satisfies RecommendationCheckJob, {
-    db: fromPrisma(tx),
+    db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: await sql.query(text, values) }) },
     startAfter: checkAt,
     singletonKey: recommendation.id,
   });

@@ -12,7 +12,6 @@ import { SKILLS, type SkillResult } from "../../skills/registry";
 import type { SkillContext } from "../../skills/skill";
 import type { Intent, Language, SkillName } from "../../types";
 import type { Brain, BrainReply, TurnContext } from "../brain";
-import { KNOWLEDGE_TOPICS } from "./lexicon";
 import { MIN_CONFIDENCE } from "./understand";
 
 const KNOWLEDGE_INTENTS: readonly Intent[] = ["returns", "shipping", "store-info", "refund", "cancellation", "damaged-item"];
@@ -101,7 +100,7 @@ export function routeSkill(context: TurnContext): { skill: SkillName; args: Reco
     };
   }
   if (KNOWLEDGE_INTENTS.includes(intent)) {
-    return { skill: "store-knowledge", args: { question: `${text} ${KNOWLEDGE_TOPICS[intent] ?? ""}`.trim() } };
+    return { skill: "store-knowledge", args: { question: text } };
   }
   const refining = intent === "product-refine" || (memory.lastSearch && !entities.productText && (entities.cheaper || entities.options.length > 0));
   if (refining && memory.lastSearch) {

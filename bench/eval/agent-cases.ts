@@ -89,7 +89,17 @@ export const CASES: EvalCase[] = [
   { id: "es-envios", language: "es", turns: [knowledge("¿Hacen envíos internacionales?", "shipping", /International|Canada/)] },
   { id: "de-versand", language: "de", turns: [knowledge("Wie lange dauert der Versand?", "shipping", /business days/)] },
 
+  { id: "en-gift-cards", language: "en", turns: [knowledge("Do you sell gift cards?", ["store-info", "product-search"], /gift cards/)] },
+  { id: "en-paypal", language: "en", turns: [knowledge("can I pay with paypal?", "store-info", /PayPal/)] },
+  { id: "es-devoluciones", language: "es", turns: [knowledge("¿Cuál es su política de devoluciones?", "returns", /30 days/)] },
+  { id: "de-rueckgabe", language: "de", turns: [knowledge("Kann ich einen Artikel zurückgeben?", "returns", /30 days|return/)] },
+  { id: "fr-livraison-gratuite", language: "fr", turns: [knowledge("La livraison est-elle gratuite ?", "shipping", /free|\$75/)] },
+  { id: "en-product-by-name", language: "en", turns: [search("how much is the Aurora Hoodie?", ["Hoodies"], ["product-search", "unknown"])] },
+  { id: "en-gift-runner", language: "en", turns: [search("a gift for a runner, under $60", ["Running Shoes", "Socks", "Water Bottles", "T-Shirts"])] },
+
   // Order status: right and wrong proofs
+  { id: "en-parcel-never-arrived", language: "en", turns: [{ say: "my parcel never arrived", intent: "order-status", skill: "order-status" }] },
+  { id: "fr-colis-pas-recu", language: "fr", turns: [{ say: "je n'ai pas reçu mon colis", intent: "order-status", skill: "order-status" }] },
   { id: "en-order-steps", language: "en", turns: [
     { say: "Where is my order?", intent: "order-status", skill: "order-status" },
     { say: "it's {order}", intent: "order-status", skill: "order-status" },

@@ -158,6 +158,12 @@ export const builtinBrain: Brain = {
     }
     const skill = SKILLS[route.skill];
     const result = await skill.run(skillContext(context), route.args as never);
+    // A message the classifier could not place that names no product may still ask about the store ("can I pay
+    // with paypal?"): the store's own pages answer it, or nothing does.
+    if (understanding.intent === "unknown" && route.skill === "product-recommendations" && result.status !== "answered") {
+      const knowledge = await SKILLS["store-knowledge"].run(skillContext(context), { question: context.text } as never);
+      if (knowledge.status === "answered") return composeReply(knowledge, "store-info", language);
+    }
     // A search the classifier was unsure about that found nothing is a misunderstanding, not an empty catalog.
     if (understanding.intent === "unknown" && result.status !== "answered") {
       return { skill: null, intent: "unknown", outcome: "failed", text: say.notUnderstood, parts: [quickReplies(language, ["handoff"])], memory: {}, tags: [] };

@@ -47,3 +47,48 @@ export async function closeDatabase() {
 }
 
 export type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * A statement runner over either a Prisma transaction or a pg client inside its own transaction: the hot paths
+ * (the chat message, webhook intake) run their few statements on `pool()` directly, and the writes they share
+ * with Prisma-based code (the Klaviyo outbox) are written once against this.
+ */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** For statements whose rows are not read (Prisma cannot read a `void` column such as pg_notify's). */
+  execute(text: string, values?: unknown[]): Promise<void>;
+}
+
+function isPrismaTransaction(executor: Transaction | pg.ClientBase | Sql): executor is Transaction {
+  return typeof (executor as Partial<Transaction>).$queryRawUnsafe === "function";
+}
+
+export function sqlOf(executor: Transaction | pg.ClientBase | Sql): Sql {
+  if (isPrismaTransaction(executor)) {
+    return {
+      query: (text, values = []) => executor.$queryRawUnsafe(text, ...values),
+      execute: async (text, values = []) => void (await executor.$executeRawUnsafe(text, ...values)),
+    };
+  }
+  if ("execute" in executor) return executor;
+  return {
+    query: async (text, values) => (await executor.query(text, values as unknown[])).rows,
+    execute: async (text, values) => void (await executor.query(text, values as unknown[])),
+  };
+}
+
+/** Runs `work` in one transaction on a pooled connection, rolling back on any error. */
+export async function withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

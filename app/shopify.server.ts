@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { config } from "./config.server";
 import { db } from "./db.server";
 import { routeAdminApiTo } from "./shopify/admin-api-origin.server";
+import { CachedSessionStorage } from "./shopify/cached-session-storage.server";
 import { jobQueue, QUEUES } from "./jobs/queue.server";
 import { recordInstall } from "./shops/shops.server";
 
@@ -20,7 +21,7 @@ const shopify = shopifyApp({
   appUrl: settings.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
   logger: { level: settings.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
-  sessionStorage: new PrismaSessionStorage(db()),
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

@@ -66,7 +66,7 @@ const { closeDatabase, db } = await import("../app/db.server");
 const { encryptSecret } = await import("../app/crypto.server");
 const { buildKlaviyoEvent } = await import("../app/klaviyo/events");
 const { OUTBOX_CHANNEL } = await import("../app/klaviyo/outbox.server");
-const { startConversation } = await import("../app/conversations/conversations.server");
+const { startConversation } = await import("../app/conversations/shopper-messages.server");
 const { KLAVIYO_DELIVERY_LIMITS, startKlaviyoDelivery } = await import("../app/klaviyo/delivery.server");
 const STEADY = KLAVIYO_DELIVERY_LIMITS.events.steady;
 

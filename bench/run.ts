@@ -1,5 +1,6 @@
 /** `npm run bench -- <name>`: runs one benchmark; each prints progress and ends with one JSON line of figures. */
 const benches: Record<string, () => Promise<unknown>> = {
+  chat: () => import("./chat"),
   klaviyo: () => import("./klaviyo"),
 };
 

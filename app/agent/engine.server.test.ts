@@ -16,7 +16,7 @@ const CATALOG = [
 
 async function newConversation(startedAt = new Date()) {
   const shop = await db().shop.create({ data: { domain: `agent-${randomUUID()}.myshopify.com` } });
-  const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID(), email: "sam@example.com" } });
+  const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID(), email: "sam@example.com", analyticsConsent: true, marketingConsent: true } });
   const conversation = await db().conversation.create({
     data: { shopId: shop.id, shopperId: shopper.id, channel: "web_chat", startedAt, lastMessageAt: startedAt },
   });

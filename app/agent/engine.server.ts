@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { storeAgentReply } from "../conversations/agent-replies.server";
-import { db } from "../db.server";
+import { SHOPPER_REQUESTED } from "../conversations/conversations.server";
+import { db, type Sql } from "../db.server";
 import type { RecommendedProduct } from "../klaviyo/events";
 import { jobIdFor, jobQueue, QUEUES } from "../jobs/queue.server";
 import type { Brain, BrainReply, TurnContext } from "./brains/brain";
@@ -16,7 +17,6 @@ import { agentSettings, type AgentSettings } from "./settings.server";
 import type { AgentTools } from "./skills/tools";
 import { asksForConfirmation, type Intent, type Understanding } from "./types";
 
-export const SHOPPER_REQUESTED = "shopper-requested";
 const HISTORY_MESSAGES = 20;
 
 export interface TurnOptions {
@@ -158,12 +158,18 @@ async function scheduleAfterAnswer(shopId: string, conversationId: string, answe
 /**
  * Queues the turn for a stored shopper message, keyed by the message id (one job per message, whoever sends it).
  * The LLM brain's turns run only this way; built-in turns run inline and this job is their backup after a crash.
+ * With `within`, the job is written in the caller's transaction, so it exists exactly when the message does.
  */
-export async function enqueueAgentTurn(shopperMessageId: string, options: { delaySeconds?: number } = {}): Promise<void> {
+export async function enqueueAgentTurn(shopperMessageId: string, options: { delaySeconds?: number; within?: Sql } = {}): Promise<void> {
   const boss = await jobQueue();
+  const within = options.within;
   await boss.send(
     QUEUES.agentTurn,
     { messageId: shopperMessageId },
-    { id: jobIdFor("agent-turn", shopperMessageId), ...(options.delaySeconds ? { startAfter: options.delaySeconds } : {}) },
+    {
+      id: jobIdFor("agent-turn", shopperMessageId),
+      ...(options.delaySeconds ? { startAfter: options.delaySeconds } : {}),
+      ...(within ? { db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: await within.query(text, values) }) } } : {}),
+    },
   );
 }

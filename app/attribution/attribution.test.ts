@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { recordRecommendation, startConversation } from "../conversations/conversations.server";
+import { recordRecommendation } from "../conversations/conversations.server";
+import { startConversation } from "../conversations/shopper-messages.server";
 import { db } from "../db.server";
 import { orderFromWebhook, mirrorOrder } from "../orders/orders.server";
 import { updateShopSettings } from "../settings/settings.server";
 import { createTestShop, type TestShop } from "../../test/support/shopify";
 import { attributedOrders, attributionSummary } from "./attribution.server";
+import { CONSENT_GIVEN } from "../../test/support/constants";
 
 const DAY_MS = 86_400_000;
 let nextOrderId = 7_000_000_000;
@@ -39,7 +41,7 @@ describe("attribution", () => {
     const conversation = await startConversation({
       shopId: shop.id,
       channel: "web_chat",
-      shopper: { anonymousId: randomUUID(), email: "ada@example.com" },
+      shopper: { anonymousId: randomUUID(), email: "ada@example.com", consent: CONSENT_GIVEN },
       firstMessage: "Shoes for trails?",
     });
     await recordRecommendation({ shopId: shop.id, conversationId: conversation.id, products: [TRAIL_RUNNER] });
@@ -73,7 +75,7 @@ describe("attribution", () => {
   it("follows the merchant's window, and the cart attribute names the conversation exactly", async () => {
     const shop = await createTestShop();
     await updateShopSettings(shop.id, { attributionWindowDays: 30 });
-    const shopper = { anonymousId: randomUUID(), email: "bo@example.com" };
+    const shopper = { anonymousId: randomUUID(), email: "bo@example.com", consent: CONSENT_GIVEN };
     const first = await startConversation({ shopId: shop.id, channel: "web_chat", shopper, firstMessage: "Hi" });
     const second = await startConversation({ shopId: shop.id, channel: "web_chat", shopper, firstMessage: "Me again" });
     const at = new Date(second.startedAt.getTime() + 20 * DAY_MS).toISOString();

@@ -1,23 +1,17 @@
-import type { Channel, Conversation, Message, Shopper } from "@prisma/client";
+import type { Conversation, Message, Shopper } from "@prisma/client";
 import { db, type Transaction } from "../db.server";
-import { mayShareWithKlaviyo, linkShopper, type ShopperClaims } from "../identity/identity.server";
+import { mayShareWithKlaviyo } from "../identity/identity.server";
+import { ConversationNotFoundError } from "./shopper-messages.server";
 import type { ConversationFact, RecommendedProduct, ShopperIdentity } from "../klaviyo/events";
 import { recordKlaviyoEvent } from "../klaviyo/outbox.server";
 import { scheduleRecommendationCheck } from "../orders/recommendation-outcome.server";
 
 export const SHOPPER_REQUESTED = "shopper-requested";
-export const MAX_MESSAGE_LENGTH = 4000;
 
-/** Until the AI agent answers, the shopper is told honestly that a person will reply in the same thread. */
-export const HANDOFF_NOTICE = "Thanks for your message! A member of our team will reply here shortly.";
-
-export class ConversationNotFoundError extends Error {
-  override name = "ConversationNotFoundError";
-}
 
 export type ConversationWithMessages = Conversation & { messages: Message[] };
 
-export function identityOf(shopper: Shopper): ShopperIdentity {
+export function identityOf(shopper: ShopperIdentity): ShopperIdentity {
   return {
     anonymousId: shopper.anonymousId,
     email: shopper.email,
@@ -39,76 +33,6 @@ export async function loadOwned(tx: Transaction, shopId: string, conversationId:
   });
   if (!conversation) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
   return conversation;
-}
-
-export async function startConversation(input: {
-  shopId: string;
-  channel: Channel;
-  shopper: ShopperClaims;
-  firstMessage: string;
-}): Promise<ConversationWithMessages> {
-  return db().$transaction(async (tx) => {
-    const shopper = await linkShopper(tx, input.shopId, input.shopper);
-    const startedAt = new Date();
-    const conversation = await tx.conversation.create({
-      data: {
-        shopId: input.shopId,
-        shopperId: shopper.id,
-        channel: input.channel,
-        startedAt,
-        lastMessageAt: startedAt,
-        messages: {
-          create: [
-            { author: "shopper", body: input.firstMessage, createdAt: startedAt },
-            { author: "system", body: HANDOFF_NOTICE, createdAt: new Date(startedAt.getTime() + 1) },
-          ],
-        },
-      },
-      include: { messages: { orderBy: { createdAt: "asc" } } },
-    });
-    await emit(tx, input.shopId, shopper, {
-      kind: "started",
-      conversationId: conversation.id,
-      channel: conversation.channel,
-      firstMessage: input.firstMessage,
-      occurredAt: startedAt,
-      shopper: identityOf(shopper),
-    });
-    return conversation;
-  });
-}
-
-/** The shopper's side of the thread; `anonymousId` must match the conversation's shopper (ids are not secrets). */
-export async function findShopperConversation(shopId: string, conversationId: string, anonymousId: string) {
-  const conversation = await db().conversation.findFirst({
-    where: { id: conversationId, shopId, shopper: { anonymousId } },
-    include: { messages: { orderBy: { createdAt: "asc" } } },
-  });
-  if (!conversation) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
-  return conversation;
-}
-
-export async function addShopperMessage(input: {
-  shopId: string;
-  conversationId: string;
-  shopper: ShopperClaims;
-  body: string;
-}): Promise<ConversationWithMessages> {
-  const existing = await findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
-  await db().$transaction(async (tx) => {
-    await linkShopper(tx, input.shopId, input.shopper);
-    const now = new Date();
-    await tx.message.create({ data: { conversationId: input.conversationId, author: "shopper", body: input.body, createdAt: now } });
-    await tx.conversation.update({
-      where: { id: input.conversationId },
-      // Writing again after a resolution reopens the conversation; resolving it again is a new resolution.
-      data: {
-        lastMessageAt: now,
-        ...(existing.status === "resolved" || existing.status === "closed" ? { status: "open" as const, reopenedAt: now } : {}),
-      },
-    });
-  });
-  return findShopperConversation(input.shopId, input.conversationId, input.shopper.anonymousId);
 }
 
 export async function addStaffReply(shopId: string, conversationId: string, body: string) {

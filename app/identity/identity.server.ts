@@ -51,9 +51,11 @@ export async function linkShopper(tx: Transaction, shopId: string, claims: Shopp
 }
 
 /**
- * Shopify's Customer Privacy API reports `true` where no consent is required, so only an explicit `false`
- * (the shopper declined analytics or marketing) keeps the shopper's conversation events out of Klaviyo.
+ * Identifiers reach Klaviyo only when consent is known to allow it. Shopify's Customer Privacy API answers `true`
+ * where the shopper's region needs no consent and `false` where it does and the shopper has not agreed (or
+ * declined), so an explicit `true` for both is the only "yes"; `null` (the API had not loaded, the store has none)
+ * is not permission. Events held back for lack of consent are not queued for later.
  */
 export function mayShareWithKlaviyo(shopper: Pick<Shopper, "analyticsConsent" | "marketingConsent">): boolean {
-  return shopper.analyticsConsent !== false && shopper.marketingConsent !== false;
+  return shopper.analyticsConsent === true && shopper.marketingConsent === true;
 }

@@ -1,3 +1,6 @@
+import { runAgentTurn } from "../agent/engine.server";
+import { runQuietResolution, type QuietResolutionJob } from "../agent/resolution.server";
+import { agentTools } from "../agent/tools.server";
 import { syncCatalog } from "../catalog/sync.server";
 import { syncPolicies } from "../knowledge/policies.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
@@ -28,6 +31,14 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   // Once a recommendation's window has passed: "Recommendation Not Purchased", or nothing if the shopper ordered.
   await boss.work<RecommendationCheckJob>(QUEUES.recommendationCheck, { batchSize: 10 }, async (jobs) => {
     for (const job of jobs) await checkRecommendation(job.data.recommendationId);
+  });
+  // The agent's turns: every LLM turn, and the backup of each inline built-in turn (a no-op when it was answered).
+  await boss.work<{ messageId: string }>(QUEUES.agentTurn, { localConcurrency: 4, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    for (const job of jobs) await runAgentTurn(job.data.messageId, { tools: agentTools });
+  });
+  // The quiet-time resolution after a successful answer: resolves only if the answer is still the last word.
+  await boss.work<QuietResolutionJob>(QUEUES.quietResolution, { batchSize: 10 }, async (jobs) => {
+    for (const job of jobs) await runQuietResolution(job.data);
   });
   const klaviyo = await startKlaviyoDelivery();
   return {

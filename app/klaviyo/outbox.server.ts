@@ -1,5 +1,5 @@
-import type { KlaviyoEventStatus, Prisma } from "@prisma/client";
-import { db, type Transaction } from "../db.server";
+import type { KlaviyoEventStatus } from "@prisma/client";
+import { db, sqlOf, type Sql, type Transaction } from "../db.server";
 import { buildKlaviyoEvent, type ConversationFact, type ShopperIdentity } from "./events";
 import { buildProfileUpdate, type ProfileFact } from "./profiles";
 
@@ -9,28 +9,42 @@ export const PROFILE_UPDATE_LABEL = "Profile properties";
 export const DELIVERY_LOG_PAGE_SIZE = 50;
 const MAX_DELIVERY_LOG_PAGE_SIZE = 200;
 
+const INSERT_OUTBOX_ROW = `
+  WITH inserted AS (
+    INSERT INTO "KlaviyoEvent" (id, kind, "shopId", "conversationId", metric, "uniqueId", "profileKey", "occurredAt", payload, "updatedAt")
+    VALUES (gen_random_uuid()::text, $1::"KlaviyoOutboxKind", $2, $3, $4, $5, $6, $7, $8::jsonb, now())
+    ON CONFLICT ("shopId", "uniqueId") DO NOTHING
+    RETURNING 1
+  )
+  SELECT pg_notify('${OUTBOX_CHANNEL}', $2) FROM inserted`;
+
+async function insertOutboxRow(
+  sql: Sql,
+  row: { kind: "event" | "profile"; shopId: string; conversationId: string | null; metric: string; uniqueId: string; profileKey: string | null; occurredAt: Date; payload: unknown },
+) {
+  await sql.execute(INSERT_OUTBOX_ROW, [row.kind, row.shopId, row.conversationId, row.metric, row.uniqueId, row.profileKey, row.occurredAt, JSON.stringify(row.payload)]);
+}
+
 /**
- * Writes the event in the caller's transaction, so it exists exactly when the conversation change does; the
- * NOTIFY is delivered on commit and wakes a delivery engine at once. Recording the same fact twice is a no-op.
+ * Writes the event in the caller's transaction (Prisma's, or a pg client's on the hot path), so it exists exactly
+ * when the conversation change does; the NOTIFY is delivered on commit and wakes a delivery engine at once.
+ * Recording the same fact twice is a no-op.
  */
-export async function recordKlaviyoEvent(tx: Transaction, shopId: string, fact: ConversationFact): Promise<void> {
+export async function recordKlaviyoEvent(tx: Transaction | Sql, shopId: string, fact: ConversationFact): Promise<void> {
+  const sql = sqlOf(tx);
   const event = buildKlaviyoEvent(fact);
-  await tx.klaviyoEvent.createMany({
-    data: [
-      {
-        shopId,
-        conversationId: fact.conversationId,
-        metric: event.metric,
-        uniqueId: event.uniqueId,
-        occurredAt: event.occurredAt,
-        payload: event.attributes as unknown as Prisma.InputJsonObject,
-      },
-    ],
-    skipDuplicates: true,
+  await insertOutboxRow(sql, {
+    kind: "event",
+    shopId,
+    conversationId: fact.conversationId,
+    metric: event.metric,
+    uniqueId: event.uniqueId,
+    profileKey: null,
+    occurredAt: event.occurredAt,
+    payload: event.attributes,
   });
   const profileFact = profileFactOf(fact);
-  if (profileFact) await recordProfileUpdate(tx, shopId, fact.shopper, profileFact, fact.conversationId);
-  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, ${shopId})`;
+  if (profileFact) await recordProfileUpdate(sql, shopId, fact.shopper, profileFact, fact.conversationId);
 }
 
 /** The conversation facts that also change the shopper's Customer Agent profile properties. */
@@ -53,25 +67,25 @@ function profileFactOf(fact: ConversationFact): ProfileFact | null {
  * Writes a profile-import for the shopper in the caller's transaction; it goes through the same outbox, leases and
  * pacing as events (`kind = profile`). A shopper without an identifier profile-import accepts has no profile yet.
  */
-export async function recordProfileUpdate(tx: Transaction, shopId: string, shopper: ShopperIdentity, fact: ProfileFact, conversationId: string | null = null): Promise<void> {
+export async function recordProfileUpdate(
+  tx: Transaction | Sql,
+  shopId: string,
+  shopper: ShopperIdentity,
+  fact: ProfileFact,
+  conversationId: string | null = null,
+): Promise<void> {
   const update = buildProfileUpdate(shopper, fact);
   if (!update) return;
-  await tx.klaviyoEvent.createMany({
-    data: [
-      {
-        kind: "profile",
-        shopId,
-        conversationId,
-        metric: PROFILE_UPDATE_LABEL,
-        uniqueId: update.uniqueId,
-        profileKey: update.profileKey,
-        occurredAt: update.occurredAt,
-        payload: update.attributes as unknown as Prisma.InputJsonObject,
-      },
-    ],
-    skipDuplicates: true,
+  await insertOutboxRow(sqlOf(tx), {
+    kind: "profile",
+    shopId,
+    conversationId,
+    metric: PROFILE_UPDATE_LABEL,
+    uniqueId: update.uniqueId,
+    profileKey: update.profileKey,
+    occurredAt: update.occurredAt,
+    payload: update.attributes,
   });
-  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, ${shopId})`;
 }
 
 /** The merchant's retry after fixing the cause: failed events go back to the queue, due now. */

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildDemoCatalog, type DemoOrder } from "../../fakes/shopify/catalog";
 import { DEMO_TEST_SHOPS } from "../../test/support/constants";
 import { createDemoShop, type TestShop } from "../../test/support/shopify";
-import { db } from "../db.server";
+import shopify from "../shopify.server";
 import { numericId } from "../shopify/ids";
 import { lookupOrder } from "./lookup.server";
 import { syncRecentOrders } from "./sync.server";
@@ -72,9 +72,12 @@ describe("lookupOrder", () => {
   });
 
   it("falls back to the mirror when the Admin API fails, with the same proofs and without guessing fulfilment", async () => {
-    const session = await db().session.findUniqueOrThrow({ where: { id: `offline_${shop.domain}` } });
-    // A revoked token: Shopify answers 401 to every Admin API call.
-    await db().session.update({ where: { id: session.id }, data: { accessToken: "shpat_revoked" } });
+    const session = (await shopify.sessionStorage.loadSession(`offline_${shop.domain}`))!;
+    const token = session.accessToken;
+    // A revoked token: Shopify answers 401 to every Admin API call. Stored through the library's session storage,
+    // as the app itself stores sessions (it remembers offline sessions for a few seconds).
+    session.accessToken = "shpat_revoked";
+    await shopify.sessionStorage.storeSession(session);
     try {
       const lookup = await lookupOrder(shop.id, { orderNumber: number(shipped), email: shipped.email });
       expect(lookup).toMatchObject({
@@ -86,7 +89,8 @@ describe("lookupOrder", () => {
       expect(await lookupOrder(shop.id, { orderNumber: number(shipped), email: other.email })).toEqual({ found: false });
       expect(await lookupOrder(shop.id, { orderNumber: "999999", email: shipped.email })).toEqual({ found: false });
     } finally {
-      await db().session.update({ where: { id: session.id }, data: { accessToken: session.accessToken } });
+      session.accessToken = token;
+      await shopify.sessionStorage.storeSession(session);
     }
   });
 });

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { startConversation } from "../conversations/conversations.server";
+import { startConversation } from "../conversations/shopper-messages.server";
 import { db } from "../db.server";
 import { eventually } from "../../test/support/eventually";
 import { createTestShop, send, webhookRequest, type TestShop } from "../../test/support/shopify";
 import { CONVERSATION_CART_ATTRIBUTE, mirrorOrder, orderFromWebhook } from "./orders.server";
+import { CONSENT_GIVEN } from "../../test/support/constants";
 
 let nextOrderId = 5_000_000_000;
 
@@ -44,7 +45,7 @@ async function processedCount(shop: TestShop, count: number) {
 }
 
 async function chat(shop: TestShop, shopper: { email?: string; shopifyCustomerId?: string; phone?: string } = {}) {
-  return startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), ...shopper }, firstMessage: "Looking for trail shoes" });
+  return startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), consent: CONSENT_GIVEN, ...shopper }, firstMessage: "Looking for trail shoes" });
 }
 
 describe("orders from Shopify webhooks", () => {

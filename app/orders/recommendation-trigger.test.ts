@@ -2,7 +2,8 @@ import "../../test/support/engine-database";
 import { ownFakeKlaviyo as fake } from "../../test/support/own-klaviyo";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordRecommendation, startConversation } from "../conversations/conversations.server";
+import { recordRecommendation } from "../conversations/conversations.server";
+import { startConversation } from "../conversations/shopper-messages.server";
 import { db } from "../db.server";
 import { startBackgroundWork, type BackgroundWork } from "../jobs/background.server";
 import { jobQueue, QUEUES } from "../jobs/queue.server";
@@ -11,6 +12,7 @@ import { eventually } from "../../test/support/eventually";
 import { connectedShop } from "../../test/support/klaviyo";
 import { recordOrder } from "./orders.server";
 import { checkRecommendation, LATE_ORDER_GRACE_MS } from "./recommendation-outcome.server";
+import { CONSENT_GIVEN } from "../../test/support/constants";
 
 /**
  * The whole trigger as production runs it, in a database of its own: the recommendation's check is a pg-boss job
@@ -32,7 +34,7 @@ const HOUR_MS = 3_600_000;
 async function recommendedShopper(email: string, windowHours = 24) {
   const { shop, accountId } = await connectedShop(fake);
   await updateShopSettings(shop.id, { recommendationWindowHours: windowHours });
-  const conversation = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), email }, firstMessage: "Trail shoes?" });
+  const conversation = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), email, consent: CONSENT_GIVEN }, firstMessage: "Trail shoes?" });
   const recommendation = await recordRecommendation({ shopId: shop.id, conversationId: conversation.id, products: [TRAIL_RUNNER] });
   // The recommendation and its profile update reach Klaviyo first, as they would in the hours before the window ends.
   await eventually(async () => (await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "pending" } })) === 0);

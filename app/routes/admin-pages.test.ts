@@ -50,7 +50,7 @@ describe("admin pages", () => {
 
   it("closes an escalated conversation from the inbox without telling Klaviyo it was resolved by the agent", async () => {
     const shop = await createTestShop();
-    const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID(), email: "sam@example.com" } });
+    const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID(), email: "sam@example.com", analyticsConsent: true, marketingConsent: true } });
     const conversation = await db().conversation.create({
       data: { shopId: shop.id, shopperId: shopper.id, channel: "web_chat", status: "escalated", escalationReason: "Refund request", escalatedAt: new Date() },
     });

@@ -3,13 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
-import {
-  addStaffReply,
-  classifyConversation,
-  ConversationNotFoundError,
-  MAX_MESSAGE_LENGTH,
-  closeConversation,
-} from "../conversations/conversations.server";
+import { addStaffReply, classifyConversation, closeConversation } from "../conversations/conversations.server";
+import { ConversationNotFoundError, MAX_MESSAGE_LENGTH } from "../conversations/shopper-messages.server";
 import { conversationThread, shopperLabel } from "../conversations/inbox.server";
 import { StatusBadge } from "../conversations/StatusBadge";
 import { authenticate } from "../shopify.server";

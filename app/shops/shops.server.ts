@@ -1,4 +1,32 @@
-import { db } from "../db.server";
+import type { Prisma } from "@prisma/client";
+import { db, pool } from "../db.server";
+
+const INSTALLED_SHOP_TTL_MS = 10_000;
+const installedShops = new Map<string, { shop: InstalledShop | null; until: number }>();
+
+export interface InstalledShop {
+  id: string;
+  domain: string;
+  settings: Prisma.JsonValue;
+}
+
+/**
+ * The shop behind a storefront request, only while the app is installed there (a Shop row not marked
+ * uninstalled): remembered for a few seconds, since every chat message and poll asks. Never creates a row, so a
+ * signed request for a shop that never installed the app, or was redacted, stores nothing.
+ */
+export async function findInstalledShop(domain: string): Promise<InstalledShop | null> {
+  const cached = installedShops.get(domain);
+  if (cached && cached.until > Date.now()) return cached.shop;
+  const { rows } = await pool().query<InstalledShop>(
+    `SELECT id, domain, settings FROM "Shop" WHERE domain = $1 AND "uninstalledAt" IS NULL`,
+    [domain],
+  );
+  const shop = rows[0] ?? null;
+  if (installedShops.size >= 10_000) installedShops.delete(installedShops.keys().next().value!);
+  installedShops.set(domain, { shop, until: Date.now() + INSTALLED_SHOP_TTL_MS });
+  return shop;
+}
 
 /** Creates the shop's row on install, and clears an earlier uninstall when a merchant comes back. */
 export async function recordInstall(domain: string) {

@@ -1,93 +1,67 @@
-import type { Message } from "@prisma/client";
+import { InvalidShopError } from "@shopify/shopify-api";
 import { z } from "zod";
+import { answerShopperMessage } from "../agent/shopper-turns.server";
+import { escalateConversation, SHOPPER_REQUESTED } from "../conversations/conversations.server";
 import {
-  addShopperMessage,
   ConversationNotFoundError,
-  escalateConversation,
-  findShopperConversation,
   MAX_MESSAGE_LENGTH,
-  SHOPPER_REQUESTED,
-  startConversation,
-  type ConversationWithMessages,
-} from "../conversations/conversations.server";
+  readShopperConversation,
+  ShopGoneError,
+  type ShopperConversationView,
+} from "../conversations/shopper-messages.server";
+import { readJsonBody, parseInput } from "../http/body.server";
+import { errorResponse, HttpError } from "../http/errors";
+import { storableText } from "../http/text";
 import { consentInput, type ShopperClaims } from "../identity/identity.server";
 import { authenticate } from "../shopify.server";
-import { requireShop } from "../shops/shops.server";
+import { findInstalledShop, type InstalledShop } from "../shops/shops.server";
 
 /**
  * The storefront widget's API, reached through Shopify's app proxy (`/apps/customer-agent/*` → `/proxy/*`).
  * The library verifies the proxy signature; the shop and the logged-in customer come only from the signed query.
  */
-export class StorefrontApiError extends Error {
-  override name = "StorefrontApiError";
-  constructor(
-    readonly status: 400 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export const STOREFRONT_BODY_LIMIT_BYTES = 64 * 1024;
+const NO_STORE = { "Cache-Control": "no-store" };
 
-const anonymousId = z.string().trim().min(8).max(100);
-const message = z.string().trim().min(1, "message is empty").max(MAX_MESSAGE_LENGTH, `message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+const anonymousId = storableText().trim().min(8).max(100);
+const message = storableText()
+  .trim()
+  .min(1, "message is empty")
+  .max(MAX_MESSAGE_LENGTH, `message is longer than ${MAX_MESSAGE_LENGTH} characters`);
 
 const startInput = z.object({
   anonymousId,
   message,
-  email: z.string().max(320).nullish(),
-  phone: z.string().max(32).nullish(),
-  klaviyoExchangeId: z.string().max(200).nullish(),
+  email: storableText().max(320).nullish(),
+  phone: storableText().max(32).nullish(),
+  klaviyoExchangeId: storableText().max(200).nullish(),
   consent: consentInput,
 });
 const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, consent: true });
 const escalateInput = z.object({ anonymousId });
+const conversationId = storableText().min(1).max(100);
 
 interface ProxyContext {
-  shopId: string;
+  shop: InstalledShop;
   loggedInCustomerId: string | null;
 }
 
 async function authenticateProxy(request: Request): Promise<ProxyContext> {
+  let session;
   try {
-    await authenticate.public.appProxy(request);
+    ({ session } = await authenticate.public.appProxy(request));
   } catch (failure) {
     // The library answers a bad or missing signature with 400; to the caller it is an unauthenticated request.
-    if (failure instanceof Response && failure.status === 400) throw new Response("Invalid app proxy signature", { status: 401 });
+    if (failure instanceof Response && failure.status === 400) throw new HttpError(401, "Invalid app proxy signature");
+    if (failure instanceof InvalidShopError) throw new HttpError(400, "shop: not a myshopify.com domain", { field: "shop" });
     throw failure;
   }
-  const url = new URL(request.url);
-  const shop = await requireShop(url.searchParams.get("shop")!);
-  return { shopId: shop.id, loggedInCustomerId: url.searchParams.get("logged_in_customer_id") || null };
+  const shop = session ? await findInstalledShop(session.shop) : null;
+  if (!shop) throw new HttpError(404, "The chat is not available in this store");
+  return { shop, loggedInCustomerId: new URL(request.url).searchParams.get("logged_in_customer_id") || null };
 }
 
-async function parseBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new StorefrontApiError(400, "Request body must be JSON");
-  }
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new StorefrontApiError(400, result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
-  }
-  return result.data;
-}
-
-function toView(conversation: ConversationWithMessages) {
-  return {
-    conversationId: conversation.id,
-    status: conversation.status,
-    messages: conversation.messages.map((entry: Message) => ({
-      id: entry.id,
-      author: entry.author,
-      body: entry.body,
-      createdAt: entry.createdAt.toISOString(),
-    })),
-  };
-}
-
-function claims(context: ProxyContext, input: Partial<z.infer<typeof startInput>> & { anonymousId: string }): ShopperClaims {
+function claims(context: ProxyContext, input: z.infer<typeof messageInput> & { klaviyoExchangeId?: string | null }): ShopperClaims {
   return {
     anonymousId: input.anonymousId,
     shopifyCustomerId: context.loggedInCustomerId,
@@ -98,48 +72,57 @@ function claims(context: ProxyContext, input: Partial<z.infer<typeof startInput>
   };
 }
 
-export async function handleStartConversation(request: Request) {
+export async function handleStartConversation(request: Request): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
-  const input = await parseBody(request, startInput);
-  const conversation = await startConversation({
-    shopId: context.shopId,
+  const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, startInput);
+  const received = await answerShopperMessage(context.shop, { shopId: context.shop.id, channel: "web_chat", shopper: claims(context, input), body: input.message });
+  return readShopperConversation(context.shop.id, received.conversationId, input.anonymousId);
+}
+
+export async function handleShopperMessage(request: Request, id: string): Promise<ShopperConversationView> {
+  const context = await authenticateProxy(request);
+  const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, messageInput);
+  const received = await answerShopperMessage(context.shop, {
+    shopId: context.shop.id,
     channel: "web_chat",
+    conversationId: parseInput(conversationId, id),
     shopper: claims(context, input),
-    firstMessage: input.message,
+    body: input.message,
   });
-  return toView(conversation);
+  return readShopperConversation(context.shop.id, received.conversationId, input.anonymousId);
 }
 
-export async function handleShopperMessage(request: Request, conversationId: string) {
+export async function handleEscalation(request: Request, id: string): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
-  const input = await parseBody(request, messageInput);
-  return toView(
-    await addShopperMessage({ shopId: context.shopId, conversationId, shopper: claims(context, input), body: input.message }),
-  );
+  const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, escalateInput);
+  await readShopperConversation(context.shop.id, parseInput(conversationId, id), input.anonymousId);
+  await escalateConversation({ shopId: context.shop.id, conversationId: id, reason: SHOPPER_REQUESTED });
+  return readShopperConversation(context.shop.id, id, input.anonymousId);
 }
 
-export async function handleEscalation(request: Request, conversationId: string) {
+export async function handleConversationPoll(request: Request, id: string): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
-  const input = await parseBody(request, escalateInput);
-  await findShopperConversation(context.shopId, conversationId, input.anonymousId);
-  await escalateConversation({ shopId: context.shopId, conversationId, reason: SHOPPER_REQUESTED });
-  return toView(await findShopperConversation(context.shopId, conversationId, input.anonymousId));
+  const shopperId = anonymousId.safeParse(new URL(request.url).searchParams.get("anonymousId"));
+  if (!shopperId.success) throw new HttpError(400, "anonymousId query parameter is required", { field: "anonymousId" });
+  return readShopperConversation(context.shop.id, parseInput(conversationId, id), shopperId.data);
 }
 
-export async function handleConversationPoll(request: Request, conversationId: string) {
-  const context = await authenticateProxy(request);
-  const id = anonymousId.safeParse(new URL(request.url).searchParams.get("anonymousId"));
-  if (!id.success) throw new StorefrontApiError(400, "anonymousId query parameter is required");
-  return toView(await findShopperConversation(context.shopId, conversationId, id.data));
-}
-
-/** Turns this boundary's errors into JSON the widget can show; anything else is a real failure and propagates. */
+/**
+ * This boundary's one error mapping, for every answer the widget gets: JSON, never cached (the proxy sits behind
+ * Shopify's CDN). Bad input is a 400 naming the field, an unknown or foreign conversation a 404, an unreachable
+ * database a 503 with Retry-After; anything else is a real failure and propagates.
+ */
 export async function storefrontJson(work: () => Promise<unknown>): Promise<Response> {
   try {
-    return Response.json(await work(), { headers: { "Cache-Control": "no-store" } });
+    return Response.json(await work(), { headers: NO_STORE });
   } catch (error) {
-    if (error instanceof StorefrontApiError) return Response.json({ error: error.message }, { status: error.status });
-    if (error instanceof ConversationNotFoundError) return Response.json({ error: "Conversation not found" }, { status: 404 });
-    throw error;
+    if (error instanceof ConversationNotFoundError) return errorResponse(new HttpError(404, "Conversation not found"), NO_STORE);
+    if (error instanceof ShopGoneError) return errorResponse(new HttpError(404, "The chat is not available in this store"), NO_STORE);
+    try {
+      return errorResponse(error, NO_STORE);
+    } catch {
+      console.error("[storefront] request failed", error);
+      return Response.json({ error: "Something went wrong, please try again" }, { status: 500, headers: NO_STORE });
+    }
   }
 }

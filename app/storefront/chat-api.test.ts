@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db.server";
-import { appProxyRequest, createTestShop, send, type TestShop } from "../../test/support/shopify";
+import { signAppProxyQuery } from "../../fakes/shopify/server";
+import { CONSENT_GIVEN, MERCHANT_USER_AGENT, TEST_API_SECRET } from "../../test/support/constants";
+import { appProxyRequest, appUrl, createTestShop, send, type TestShop } from "../../test/support/shopify";
 
 async function startChat(shop: TestShop, body: Record<string, unknown>, loggedInCustomerId?: string) {
   return send(await appProxyRequest("/conversations", { shop, method: "POST", body, loggedInCustomerId }));
@@ -11,12 +13,15 @@ describe("storefront chat API (through the app proxy)", () => {
   it("starts a conversation, links the logged-in customer and queues Started Conversation for Klaviyo", async () => {
     const shop = await createTestShop();
     const anonymousId = randomUUID();
-    const response = await startChat(shop, { anonymousId, message: "Do you ship to Canada?", klaviyoExchangeId: "01KX" }, "7001");
+    const response = await startChat(shop, { anonymousId, message: "Do you ship to Canada?", klaviyoExchangeId: "01KX", consent: CONSENT_GIVEN }, "7001");
 
     expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
     const view = await response.json();
-    expect(view.messages.map((message: { author: string }) => message.author)).toEqual(["shopper", "system"]);
+    // The built-in agent answers in the same response.
+    expect(view.messages.map((message: { author: string }) => message.author)).toEqual(["shopper", "agent"]);
     expect(view.messages[0].body).toBe("Do you ship to Canada?");
+    expect(view.agentTyping).toBe(false);
 
     const shopper = await db().shopper.findFirstOrThrow({ where: { shopId: shop.id } });
     expect(shopper).toMatchObject({ anonymousId, shopifyCustomerId: "7001", klaviyoExchangeId: "01KX" });
@@ -49,7 +54,7 @@ describe("storefront chat API (through the app proxy)", () => {
   it("lets the shopper ask for a person: the conversation is escalated as shopper-requested", async () => {
     const shop = await createTestShop();
     const anonymousId = randomUUID();
-    const { conversationId } = await (await startChat(shop, { anonymousId, message: "Where is my order?", email: "Sam@Example.com" })).json();
+    const { conversationId } = await (await startChat(shop, { anonymousId, message: "Where is my order?", email: "Sam@Example.com", consent: CONSENT_GIVEN })).json();
 
     const response = await send(
       await appProxyRequest(`/conversations/${conversationId}/escalate`, { shop, method: "POST", body: { anonymousId } }),
@@ -100,8 +105,9 @@ describe("storefront chat API (through the app proxy)", () => {
     const poll = await (await send(await appProxyRequest(`/conversations/${conversationId}?anonymousId=${anonymousId}`, { shop }))).json();
     expect(poll.messages.map((message: { author: string; body: string }) => `${message.author}: ${message.body}`)).toEqual([
       "shopper: Hello",
-      expect.stringMatching(/^system: /),
+      expect.stringMatching(/^agent: /),
       "shopper: Anyone there?",
+      expect.stringMatching(/^agent: /),
       "staff: Yes! How can I help?",
     ]);
   });
@@ -117,4 +123,96 @@ describe("storefront chat API (through the app proxy)", () => {
     ).json();
     expect(view.status).toBe("open");
   });
+
+  it("holds back Klaviyo events while consent is unknown, and sends them once it is given", async () => {
+    const shop = await createTestShop();
+    // Sent before Shopify's Customer Privacy API had loaded: no decision yet, so no permission.
+    await startChat(shop, { anonymousId: randomUUID(), message: "Hi", consent: { analytics: null, marketing: null } });
+    await startChat(shop, { anonymousId: randomUUID(), message: "Hi" });
+    expect(await db().conversation.count({ where: { shopId: shop.id } })).toBe(2);
+    expect(await db().klaviyoEvent.count({ where: { shopId: shop.id } })).toBe(0);
+
+    await startChat(shop, { anonymousId: randomUUID(), message: "Hi", consent: CONSENT_GIVEN });
+    expect(await db().klaviyoEvent.count({ where: { shopId: shop.id, metric: "Started Conversation" } })).toBe(1);
+  });
+
+  it("answers simultaneous first messages from one new shopper (two tabs, a double submit) with one shopper", async () => {
+    const shop = await createTestShop();
+    const anonymousId = randomUUID();
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => startChat(shop, { anonymousId, message: `Hello ${index}` })));
+
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+    expect(await db().shopper.count({ where: { shopId: shop.id } })).toBe(1);
+    expect(await db().conversation.count({ where: { shopId: shop.id } })).toBe(10);
+  });
+
+  it("answers bad input with a JSON 400 naming the field, never cached, and stores nothing", async () => {
+    const shop = await createTestShop();
+    const id = randomUUID();
+    // JSON text as a client could send it: \u escapes PostgreSQL text cannot hold.
+    const cases: Array<[string, string]> = [
+      [`{"anonymousId":"${id}","message":"nul \\u0000 byte"}`, "message"],
+      [`{"anonymousId":"${id}","message":"lone \\ud800 surrogate"}`, "message"],
+      [`{"anonymousId":"abc\\u0000defghij","message":"hi"}`, "anonymousId"],
+    ];
+    for (const [body, field] of cases) {
+      const response = await send(await appProxyRequestWithRawBody(shop, "/conversations", body));
+      expect(response.status).toBe(400);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect((await response.json()).field).toBe(field);
+    }
+    const malformed = await send(await appProxyRequestWithRawBody(shop, "/conversations", "{not json"));
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: "Request body must be JSON" });
+    expect(await db().shopper.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("refuses a body over 64 KB with 413", async () => {
+    const shop = await createTestShop();
+    const response = await send(await appProxyRequestWithRawBody(shop, "/conversations", JSON.stringify({ anonymousId: randomUUID(), message: "x".repeat(70_000) })));
+    expect(response.status).toBe(413);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await db().shopper.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("answers a signed request for a shop without the app installed with a JSON 404 and stores nothing", async () => {
+    const domain = `never-installed-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const response = await fetch(signedProxyUrl("/conversations", domain), jsonPost({ anonymousId: randomUUID(), message: "hi" }));
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: "The chat is not available in this store" });
+    expect(await db().shop.count({ where: { domain } })).toBe(0);
+
+    // After the merchant's data was erased (shop/redact), nothing comes back either.
+    const shop = await createTestShop();
+    await startChat(shop, { anonymousId: randomUUID(), message: "before" });
+    await db().$transaction([db().session.deleteMany({ where: { shop: shop.domain } }), db().shop.delete({ where: { id: shop.id } })]);
+    const after = await startChat(shop, { anonymousId: randomUUID(), message: "after" });
+    expect(after.status).toBe(404);
+    expect(await db().shop.count({ where: { domain: shop.domain } })).toBe(0);
+    expect(await db().shopper.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("answers a validly signed request naming a shop that is not a myshopify.com domain with a JSON 400", async () => {
+    const response = await fetch(signedProxyUrl("/conversations", "evil.example.com"), jsonPost({ anonymousId: randomUUID(), message: "hi" }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ field: "shop" });
+  });
 });
+
+function jsonPost(body: unknown): RequestInit {
+  return { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json", "User-Agent": MERCHANT_USER_AGENT } };
+}
+
+/** A request signed exactly as Shopify's app proxy signs it, for a shop of the test's choosing. */
+function signedProxyUrl(path: string, shop: string): URL {
+  const url = new URL(appUrl(`/proxy${path}`));
+  const params = { shop, path_prefix: "/apps/customer-agent", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "" };
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  url.searchParams.set("signature", signAppProxyQuery(url.searchParams, TEST_API_SECRET));
+  return url;
+}
+
+async function appProxyRequestWithRawBody(shop: TestShop, path: string, body: string) {
+  const signed = await appProxyRequest(path, { shop });
+  return new Request(signed.url, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+}

@@ -18,3 +18,6 @@ export const DEMO_TEST_SHOPS = {
   orderLookup: { domain: "order-lookup-test.myshopify.com", accessToken: "shpat_order_lookup_test" },
   agentTools: { domain: "agent-tools-test.myshopify.com", accessToken: "shpat_agent_tools_test" },
 } as const;
+
+/** A shopper whose Customer Privacy choices allow Klaviyo to hear about their conversations. */
+export const CONSENT_GIVEN = { analytics: true, marketing: true } as const;

@@ -89,7 +89,7 @@ describe("parseConversationView", () => {
 
   it("keeps the messages it knows how to show", () => {
     const view = parseConversationView({ conversationId: "c1", status: "escalated", messages: [message, { ...message, id: "m2", author: "robot" }, { id: "m3" }] });
-    expect(view).toEqual({ conversationId: "c1", status: "escalated", messages: [message] });
+    expect(view).toEqual({ conversationId: "c1", status: "escalated", agentTyping: false, messages: [message] });
   });
 
   it("rejects an answer that is not a conversation", () => {

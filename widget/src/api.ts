@@ -12,10 +12,12 @@
  *
  * Every call answers 200 with
  *   { conversationId, status: "open"|"escalated"|"resolved"|"closed",
- *     messages: [{ id, author: "shopper"|"agent"|"staff"|"system", body, createdAt }] }   (all messages, oldest first)
+ *     agentTyping: boolean,
+ *     messages: [{ id, author: "shopper"|"agent"|"staff"|"system", body, parts, createdAt }] }   (all messages, oldest first)
  * or 4xx with { error: "<message the shopper may read>" }; 404 when the conversation is not this shopper's.
  * `email`/`phone` come from `CustomerAgent.identify()` or the logged-in customer; `klaviyoExchangeId` from
- * Klaviyo's `__kla_id` cookie; consent values are null when the store has no Customer Privacy API.
+ * Klaviyo's `__kla_id` cookie; consent values are null when the store has no Customer Privacy API, or it had not
+ * loaded: the app then treats consent as not given and tells Klaviyo nothing about that message.
  *
  * This module holds only pure functions, unit-tested without a browser.
  */
@@ -32,6 +34,8 @@ export interface ChatMessage {
 export interface ConversationView {
   conversationId: string;
   status: ConversationStatus;
+  /** The agent is still working on the shopper's last message (an LLM turn runs in the background). */
+  agentTyping: boolean;
   messages: ChatMessage[];
 }
 
@@ -53,6 +57,7 @@ export interface WidgetStrings {
   messagePlaceholder: string;
   send: string;
   talkToPerson: string;
+  typing: string;
   unavailable: string;
 }
 
@@ -73,6 +78,7 @@ const DEFAULT_STRINGS: WidgetStrings = {
   messagePlaceholder: "Type your message…",
   send: "Send",
   talkToPerson: "Talk to a person",
+  typing: "The assistant is typing",
   unavailable: "The chat is unavailable right now. Please try again in a moment.",
 };
 const DEFAULT_ACCENT = "#1f6f5c";
@@ -180,7 +186,7 @@ export function parseConversationView(body: unknown): ConversationView {
   const messages = body.messages.filter(
     (message): message is ChatMessage => isRecord(message) && typeof message.id === "string" && typeof message.body === "string" && typeof message.createdAt === "string" && AUTHORS.includes(String(message.author)),
   );
-  return { conversationId: body.conversationId, status: body.status as ConversationStatus, messages };
+  return { conversationId: body.conversationId, status: body.status as ConversationStatus, agentTyping: body.agentTyping === true, messages };
 }
 
 /** The shopper's tracking choices from Shopify's Customer Privacy API; null where the store cannot tell. */

@@ -41,6 +41,10 @@ declare global {
 
 const ANONYMOUS_ID_KEY = "customer-agent:anonymous-id";
 const POLL_INTERVAL_MS = 4000;
+/** While the agent is typing, its answer is polled for sooner. */
+const TYPING_POLL_INTERVAL_MS = 1500;
+/** How long a first message waits for Shopify's Customer Privacy API before going without a consent decision. */
+const PRIVACY_API_WAIT_MS = 1500;
 const REQUEST_TIMEOUT_MS = 20_000;
 const CHAT_ICON = '<svg width="28" height="28" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
 
@@ -96,6 +100,7 @@ function styles({ settings }: WidgetConfig): string {
 .pending{opacity:.7}
 .agent,.staff{align-self:flex-start;background:#f1f1ef}
 .staff{border-left:3px solid ${accent}}
+.typing{letter-spacing:2px}
 .system{align-self:center;color:#555;font-size:13px;text-align:center}
 .error{margin:0;padding:0 16px 8px;color:#8e1f0b}
 .error:empty{display:none}
@@ -119,6 +124,13 @@ function mount(config: WidgetConfig): CustomerAgentApi {
   let panel: ReturnType<typeof buildPanel> | null = null;
   let pollTimer: number | undefined;
   let polling = false;
+
+  // Loaded at start (Shopify's own loader; most themes have it already) so the first message carries the
+  // shopper's decision: without one the app must treat consent as not given.
+  const privacyReady = new Promise<void>((resolve) => {
+    if (window.Shopify?.customerPrivacy || !window.Shopify?.loadFeatures) return resolve();
+    window.Shopify.loadFeatures([{ name: "consent-tracking-api", version: "0.1" }], () => resolve());
+  });
 
   const host = element("div", { id: "customer-agent" });
   const shadow = host.attachShadow({ mode: "open" });
@@ -159,6 +171,7 @@ function mount(config: WidgetConfig): CustomerAgentApi {
     // role=log is a polite live region: only messages appended later are announced.
     const log = element("div", { class: "log", role: "log", "aria-live": "polite" });
     log.append(element("div", { class: "message agent" }, config.settings.greeting));
+    const typing = element("div", { class: "message agent typing", hidden: "", "aria-label": strings.typing }, "…");
     const error = element("p", { class: "error", role: "alert" });
     const human = element("button", { class: "human", type: "button", hidden: "" }, strings.talkToPerson);
     const form = element("form");
@@ -199,6 +212,8 @@ function mount(config: WidgetConfig): CustomerAgentApi {
         else log.append(bubble(message));
       }
       human.hidden = view.status !== "open";
+      typing.hidden = !view.agentTyping;
+      log.append(typing);
       log.scrollTop = log.scrollHeight;
     }
 
@@ -222,6 +237,7 @@ function mount(config: WidgetConfig): CustomerAgentApi {
       optimistic.classList.add("pending");
       log.append(optimistic);
       log.scrollTop = log.scrollHeight;
+      await Promise.race([privacyReady, new Promise((resolve) => window.setTimeout(resolve, PRIVACY_API_WAIT_MS))]);
       const body = { anonymousId: shopperId, message, ...identity, consent: consentFrom(window.Shopify?.customerPrivacy) };
       try {
         adopt(await post(body));
@@ -267,6 +283,15 @@ function mount(config: WidgetConfig): CustomerAgentApi {
     conversationId = view.conversationId;
     store.set(conversationKey, view.conversationId);
     panel?.show(view);
+    schedulePolling(view.agentTyping ? TYPING_POLL_INTERVAL_MS : POLL_INTERVAL_MS);
+  }
+
+  let pollEvery = 0;
+  function schedulePolling(interval: number) {
+    if (!panel || panel.root.hidden || interval === pollEvery) return;
+    pollEvery = interval;
+    window.clearInterval(pollTimer);
+    pollTimer = window.setInterval(() => void poll(), interval);
   }
 
   function forget() {
@@ -288,17 +313,13 @@ function mount(config: WidgetConfig): CustomerAgentApi {
   }
 
   function open() {
-    if (!panel) {
-      panel = buildPanel();
-      // Loaded on first open rather than at page load: most visitors never open the chat.
-      if (!window.Shopify?.customerPrivacy) window.Shopify?.loadFeatures?.([{ name: "consent-tracking-api", version: "0.1" }], () => undefined);
-    }
+    if (!panel) panel = buildPanel();
     panel.root.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     panel.input.focus();
     void poll();
-    window.clearInterval(pollTimer);
-    pollTimer = window.setInterval(() => void poll(), POLL_INTERVAL_MS);
+    pollEvery = 0;
+    schedulePolling(POLL_INTERVAL_MS);
   }
 
   function hide() {
@@ -307,6 +328,7 @@ function mount(config: WidgetConfig): CustomerAgentApi {
     panel.root.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     window.clearInterval(pollTimer);
+    pollEvery = 0;
     if (hadFocus) launcher.focus();
   }
 

@@ -26,7 +26,7 @@ async function llmConversation(llm: Record<string, unknown> = {}) {
       settings: { agent: { llm: { baseUrl: openai.baseUrl, model: "gpt-test", encryptedApiKey: encryptSecret(openai.apiKey), ...llm } } },
     },
   });
-  const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID() } });
+  const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID(), analyticsConsent: true, marketingConsent: true } });
   return db().conversation.create({ data: { shopId: shop.id, shopperId: shopper.id, channel: "web_chat" } });
 }
 

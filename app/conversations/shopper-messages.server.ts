@@ -1,0 +1,219 @@
+import type { Channel, ConversationStatus, MessageAuthor } from "@prisma/client";
+import { pool, sqlOf, withTransaction, type Sql } from "../db.server";
+import { mayShareWithKlaviyo, normalizeEmail, normalizePhone, type ShopperClaims } from "../identity/identity.server";
+import type { ShopperIdentity } from "../klaviyo/events";
+import { recordKlaviyoEvent } from "../klaviyo/outbox.server";
+import { identityOf } from "./conversations.server";
+
+export const MAX_MESSAGE_LENGTH = 4000;
+/** How long the shopper sees "typing" after their message while no answer has come (a turn that died shows none). */
+const TYPING_WINDOW_MS = 120_000;
+
+export class ConversationNotFoundError extends Error {
+  override name = "ConversationNotFoundError";
+}
+
+/** The shop's row is gone (uninstalled or redacted since its session was read). */
+export class ShopGoneError extends Error {
+  override name = "ShopGoneError";
+}
+
+export interface ShopperMessageInput {
+  shopId: string;
+  channel: Channel;
+  shopper: ShopperClaims;
+  body: string;
+  /** The shopper's conversation to continue; absent, the message starts a new one. */
+  conversationId?: string;
+}
+
+export interface ReceivedMessage {
+  conversationId: string;
+  status: ConversationStatus;
+  started: boolean;
+  startedAt: Date;
+  messageId: string;
+  messageAt: Date;
+  shopper: ShopperIdentity & { id: string; analyticsConsent: boolean | null; marketingConsent: boolean | null };
+}
+
+export interface ShopperConversationView {
+  conversationId: string;
+  status: ConversationStatus;
+  /** The shopper's last message is waiting for the agent's answer (shown as "typing" in the widget). */
+  agentTyping: boolean;
+  messages: Array<{ id: string; author: MessageAuthor; body: string; parts: unknown[]; createdAt: string }>;
+}
+
+// Identifiers are only added or replaced by newer ones, never cleared by a message that lacks them; the upsert on
+// the (shop, anonymous id) key makes simultaneous first messages (two tabs, a double submit) meet on one row.
+const UPSERT_SHOPPER = `
+  shopper AS (
+    INSERT INTO "Shopper" AS s (id, "shopId", "anonymousId", "shopifyCustomerId", email, phone, "klaviyoExchangeId", "analyticsConsent", "marketingConsent", "updatedAt")
+    VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, now() AT TIME ZONE 'UTC')
+    ON CONFLICT ("shopId", "anonymousId") DO UPDATE SET
+      "shopifyCustomerId" = COALESCE(EXCLUDED."shopifyCustomerId", s."shopifyCustomerId"),
+      email = COALESCE(EXCLUDED.email, s.email),
+      phone = COALESCE(EXCLUDED.phone, s.phone),
+      "klaviyoExchangeId" = COALESCE(EXCLUDED."klaviyoExchangeId", s."klaviyoExchangeId"),
+      "analyticsConsent" = COALESCE(EXCLUDED."analyticsConsent", s."analyticsConsent"),
+      "marketingConsent" = COALESCE(EXCLUDED."marketingConsent", s."marketingConsent"),
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING s.*
+  )`;
+
+const INSERT_MESSAGE_AND_RETURN = `
+  message AS (
+    INSERT INTO "Message" (id, "conversationId", author, body, tags, "createdAt")
+    SELECT gen_random_uuid()::text, conversation.id, 'shopper', $10, '{}', to_timestamp($11::float8 / 1000) AT TIME ZONE 'UTC' FROM conversation
+    RETURNING id, "createdAt"
+  )
+  SELECT conversation.id AS "conversationId", conversation.status,
+         EXTRACT(EPOCH FROM conversation."startedAt") * 1000 AS "startedAtMs",
+         message.id AS "messageId",
+         shopper.id AS "shopperId", shopper."anonymousId", shopper.email, shopper.phone, shopper."shopifyCustomerId",
+         shopper."klaviyoExchangeId", shopper."analyticsConsent", shopper."marketingConsent"
+  FROM shopper, conversation, message`;
+
+const START_CONVERSATION = `
+  WITH ${UPSERT_SHOPPER},
+  conversation AS (
+    INSERT INTO "Conversation" (id, "shopId", "shopperId", channel, tags, "startedAt", "lastMessageAt", "updatedAt")
+    SELECT gen_random_uuid()::text, $1, shopper.id, $9::"Channel", '{}', to_timestamp($11::float8 / 1000) AT TIME ZONE 'UTC',
+           to_timestamp($11::float8 / 1000) AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+    FROM shopper
+    RETURNING *
+  ),
+  ${INSERT_MESSAGE_AND_RETURN}`;
+
+// Writing again after a resolution (or a staff close) reopens the conversation; Resolution Time counts from here.
+const CONTINUE_CONVERSATION = `
+  WITH ${UPSERT_SHOPPER},
+  conversation AS (
+    UPDATE "Conversation" AS c SET
+      "lastMessageAt" = to_timestamp($11::float8 / 1000) AT TIME ZONE 'UTC',
+      status = CASE WHEN c.status IN ('resolved', 'closed') THEN 'open'::"ConversationStatus" ELSE c.status END,
+      "reopenedAt" = CASE WHEN c.status IN ('resolved', 'closed') THEN to_timestamp($11::float8 / 1000) AT TIME ZONE 'UTC' ELSE c."reopenedAt" END,
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+    FROM shopper
+    WHERE c.id = $12 AND c."shopId" = $1 AND c."shopperId" = shopper.id AND c.channel = $9::"Channel"
+    RETURNING c.*
+  ),
+  ${INSERT_MESSAGE_AND_RETURN}`;
+
+interface ReceivedRow {
+  conversationId: string;
+  status: ConversationStatus;
+  startedAtMs: number;
+  messageId: string;
+  shopperId: string;
+  anonymousId: string;
+  email: string | null;
+  phone: string | null;
+  shopifyCustomerId: string | null;
+  klaviyoExchangeId: string | null;
+  analyticsConsent: boolean | null;
+  marketingConsent: boolean | null;
+}
+
+const FOREIGN_KEY_VIOLATION = "23503";
+
+/**
+ * Stores one shopper message as one fact: the shopper (found or created by anonymous id, with every identifier
+ * learnt since), the conversation (started, continued or reopened), the message and, for a new conversation the
+ * shopper's consent allows Klaviyo to hear about, Started Conversation in the outbox. One statement plus the
+ * outbox write, in one transaction on the shared pool: this is the hot path under every agent turn.
+ * `alsoInTransaction` lets the caller add its own work (queueing the agent's turn) to the same commit.
+ */
+export async function receiveShopperMessage(
+  input: ShopperMessageInput,
+  alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
+): Promise<ReceivedMessage> {
+  const { shopper: claims } = input;
+  const messageAt = new Date();
+  const values = [
+    input.shopId,
+    claims.anonymousId,
+    claims.shopifyCustomerId || null,
+    normalizeEmail(claims.email),
+    normalizePhone(claims.phone),
+    claims.klaviyoExchangeId || null,
+    claims.consent?.analytics ?? null,
+    claims.consent?.marketing ?? null,
+    input.channel,
+    input.body,
+    messageAt.getTime(),
+    ...(input.conversationId ? [input.conversationId] : []),
+  ];
+  try {
+    return await withTransaction(async (client) => {
+      const sql = sqlOf(client);
+      const [row] = await sql.query<ReceivedRow>(input.conversationId ? CONTINUE_CONVERSATION : START_CONVERSATION, values);
+      if (!row) throw new ConversationNotFoundError(`Conversation ${input.conversationId} not found`);
+      const received: ReceivedMessage = {
+        conversationId: row.conversationId,
+        status: row.status,
+        started: !input.conversationId,
+        startedAt: new Date(Number(row.startedAtMs)),
+        messageId: row.messageId,
+        messageAt,
+        shopper: {
+          id: row.shopperId,
+          anonymousId: row.anonymousId,
+          email: row.email,
+          phone: row.phone,
+          shopifyCustomerId: row.shopifyCustomerId,
+          klaviyoExchangeId: row.klaviyoExchangeId,
+          analyticsConsent: row.analyticsConsent,
+          marketingConsent: row.marketingConsent,
+        },
+      };
+      if (received.started && mayShareWithKlaviyo(received.shopper)) {
+        await recordKlaviyoEvent(sql, input.shopId, {
+          kind: "started",
+          conversationId: received.conversationId,
+          channel: input.channel,
+          firstMessage: input.body,
+          occurredAt: messageAt,
+          shopper: identityOf(received.shopper),
+        });
+      }
+      await alsoInTransaction?.(sql, received);
+      return received;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw new ShopGoneError(`Shop ${input.shopId} is no longer installed`);
+    throw error;
+  }
+}
+
+const READ_SHOPPER_CONVERSATION = `
+  SELECT c.id AS "conversationId", c.status,
+    COALESCE((
+      SELECT json_agg(json_build_object(
+        'id', m.id, 'author', m.author, 'body', m.body, 'parts', m.parts,
+        'createdAt', to_char(m."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      ) ORDER BY m."createdAt", m.id)
+      FROM "Message" m WHERE m."conversationId" = c.id
+    ), '[]'::json) AS messages
+  FROM "Conversation" c JOIN "Shopper" s ON s.id = c."shopperId"
+  WHERE c.id = $1 AND c."shopId" = $2 AND s."anonymousId" = $3`;
+
+/** The shopper's side of the thread, in one query; `anonymousId` must be the conversation's shopper's. */
+export async function readShopperConversation(shopId: string, conversationId: string, anonymousId: string): Promise<ShopperConversationView> {
+  const { rows } = await pool().query<Omit<ShopperConversationView, "agentTyping">>(READ_SHOPPER_CONVERSATION, [conversationId, shopId, anonymousId]);
+  const conversation = rows[0];
+  if (!conversation) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
+  const last = conversation.messages.at(-1);
+  return {
+    ...conversation,
+    agentTyping:
+      conversation.status === "open" && last?.author === "shopper" && Date.now() - new Date(last.createdAt).getTime() < TYPING_WINDOW_MS,
+  };
+}
+
+/** A new conversation from its first message (other channels, seeds, tests): the same path as every shopper message. */
+export async function startConversation(input: Omit<ShopperMessageInput, "conversationId" | "body"> & { firstMessage: string }) {
+  const received = await receiveShopperMessage({ ...input, body: input.firstMessage });
+  return { id: received.conversationId, status: received.status, startedAt: received.startedAt, shopperId: received.shopper.id, firstMessageId: received.messageId };
+}

@@ -5,6 +5,7 @@ import type { FaqEntryInput } from "../app/knowledge/faq.server";
  * consistent with the demo policies (fakes/shopify/policies.ts) and catalog.
  */
 export const DEMO_FAQ: FaqEntryInput[] = [
+  { question: "What is your return policy?", answer: "You can return unworn, unused items with their tags within 30 days of delivery for a refund to your original payment method. To start a return, email us with your order number and we'll send a prepaid label." },
   { question: "Do you ship to Canada and other countries?", answer: "Yes. We ship to Canada, the United Kingdom, the European Union and Australia; international delivery takes 7–14 business days and the cost is calculated at checkout." },
   { question: "How long does delivery take?", answer: "Orders ship within 1–2 business days. Standard shipping takes 3–5 business days and express shipping 1–2 business days." },
   { question: "Is shipping free?", answer: "Standard shipping is free on orders over $75; below that it costs $6.95. Express shipping is $14.95." },

@@ -12,8 +12,16 @@ describe("policy passages", () => {
     expect(policyPlainText(html)).toBe("We want you to love it & keep it.\nRates\nStandard: $6.95\nExpress: $14.95\nQuestions? Email us.");
   });
 
+  it("keeps short lines under one heading together, so a contact page is quoted whole", () => {
+    const html = "<p>Email: shop@example.com</p><p>Phone: +1 212 555 0147</p><h3>Returns</h3><p>Within 30 days.</p>";
+    expect(policyPassages(html)).toEqual([
+      { heading: null, text: "Email: shop@example.com\nPhone: +1 212 555 0147" },
+      { heading: "Returns", text: "Within 30 days." },
+    ]);
+  });
+
   it("reads a body written as plain text, and finds nothing in an empty one", () => {
-    expect(policyPassages("Call us.\n\nOr write &#8211; any time.")).toEqual([{ heading: null, text: "Call us." }, { heading: null, text: "Or write – any time." }]);
+    expect(policyPassages("Call us.\n\nOr write &#8211; any time.")).toEqual([{ heading: null, text: "Call us.\nOr write – any time." }]);
     expect(policyPassages("  <p> </p> ")).toEqual([]);
   });
 });

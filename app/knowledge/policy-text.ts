@@ -25,10 +25,29 @@ function inlineText(html: string): string {
   return decodeEntities(html.replace(/<br\s*\/?>/gi, " ").replace(/<[^>]*>/g, "")).replace(/\s+/g, " ").trim();
 }
 
-/** Splits a policy body into passages; a body without block tags (plain text) splits on blank lines. */
+/** Short lines under one heading ("Email: …", "Phone: …") say something only together: one passage up to this size. */
+const SHORT_BLOCK = 100;
+const MERGED_PASSAGE = 500;
+
+/**
+ * Splits a policy body into passages; a body without block tags (plain text) splits on blank lines. Consecutive
+ * short blocks under the same heading are kept together, so a contact page is quoted whole, not line by line.
+ */
 export function policyPassages(html: string): PolicyPassageText[] {
+  const merged: Array<PolicyPassageText & { lines: boolean }> = [];
+  for (const { list, ...block } of policyBlocks(html)) {
+    const last = merged.at(-1);
+    const line = !list && block.text.length <= SHORT_BLOCK;
+    if (line && last?.lines && last.heading === block.heading && last.text.length + block.text.length < MERGED_PASSAGE) {
+      last.text = `${last.text}\n${block.text}`;
+    } else merged.push({ ...block, lines: line });
+  }
+  return merged.map(({ lines: _lines, ...passage }) => passage);
+}
+
+function policyBlocks(html: string): Array<PolicyPassageText & { list: boolean }> {
   const source = html.replace(/<!--[\s\S]*?-->/g, "").replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, "");
-  const passages: PolicyPassageText[] = [];
+  const passages: Array<PolicyPassageText & { list: boolean }> = [];
   let heading: string | null = null;
   const block = /<(h[1-6]|p|ul|ol|blockquote)\b[^>]*>([\s\S]*?)<\/\1>/gi;
   let matched = false;
@@ -42,12 +61,12 @@ export function policyPassages(html: string): PolicyPassageText[] {
     const text = name === "ul" || name === "ol"
       ? [...inner!.matchAll(/<li\b[^>]*>([\s\S]*?)<\/li>/gi)].map(([, item]) => inlineText(item!)).filter(Boolean).join("\n")
       : inlineText(inner!);
-    if (text) passages.push({ heading, text });
+    if (text) passages.push({ heading, text, list: name === "ul" || name === "ol" });
   }
   if (!matched) {
     for (const paragraph of source.split(/\n\s*\n|<br\s*\/?>\s*<br\s*\/?>/i)) {
       const text = inlineText(paragraph);
-      if (text) passages.push({ heading: null, text });
+      if (text) passages.push({ heading: null, text, list: false });
     }
   }
   return passages;

@@ -2,7 +2,8 @@ import type { SynonymTable } from "../catalog/synonyms";
 
 /**
  * What shoppers call policy topics, in English, French, Spanish and German, mapped to the words policies and FAQ
- * are written with (the demo's and most stores' are English). Keys and alternatives are folded (no accents).
+ * are written with (the demo's and most stores' are English), so a question in any of the four languages finds
+ * the store's page. Keys and alternatives are folded (no accents).
  */
 export const KNOWLEDGE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   // Returns and refunds
@@ -95,10 +96,25 @@ export const KNOWLEDGE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   annulation: ["cancellation", "cancel"],
   cancelar: ["cancel"],
   stornieren: ["cancel"],
+  politique: ["policy"],
+  politica: ["policy"],
+  richtlinie: ["policy"],
+  bedingungen: ["terms"],
   conditions: ["terms"],
   terminos: ["terms"],
   agb: ["terms"],
 };
+
+/**
+ * Words that phrase a question rather than name what it is about ("how long does a refund take"): left out of the
+ * search, or a shipping answer that "takes" long would outrank the refund passage asked for. Folded.
+ */
+export const QUESTION_WORDS: ReadonlySet<string> = new Set([
+  "long", "take", "takes", "much", "many", "often", "soon", "get", "know", "tell", "need", "want", "like", "possible", "able", "please", "question", "anyone",
+  "combien", "temps", "faut", "quel", "quels", "quelle", "quelles", "savoir", "besoin",
+  "cuanto", "cuanta", "cuantos", "cuantas", "tarda", "tardan", "tiempo", "saber", "necesito",
+  "lange", "dauert", "dauern", "viel", "wissen", "brauche",
+]);
 
 let table: SynonymTable | undefined;
 

@@ -15,6 +15,8 @@ export interface EvalTurn {
   escalate?: string | string[];
   /** Product types the recommended cards should be. */
   kinds?: string[];
+  /** What the first passage the agent quotes must say (it answers the question asked). */
+  answer?: RegExp;
   /** Whether the target order may be shown this turn (default: no order is shown). */
   order?: "shown";
 }
@@ -29,7 +31,7 @@ export interface EvalCase {
 
 const search = (say: string, kinds: string[], intent: Intent | Intent[] = "product-search"): EvalTurn => ({ say, intent, skill: "product-recommendations", kinds });
 const refine = (say: string, kinds: string[]): EvalTurn => ({ say, intent: ["product-refine", "product-search"], skill: "product-recommendations", kinds });
-const knowledge = (say: string, intent: Intent | Intent[]): EvalTurn => ({ say, intent, skill: "store-knowledge" });
+const knowledge = (say: string, intent: Intent | Intent[], answer: RegExp): EvalTurn => ({ say, intent, skill: "store-knowledge", answer });
 const escalation = (say: string, intent: Intent | Intent[], reason: string | string[]): EvalTurn => ({ say, intent, skill: "handoff", escalate: reason });
 const person = (say: string): EvalTurn => escalation(say, "handoff", "shopper-requested");
 
@@ -73,21 +75,31 @@ export const CASES: EvalCase[] = [
   { id: "de-kerze", language: "de", turns: [search("Ich hätte gern eine Kerze", ["Candles"])] },
 
   // Store knowledge
-  { id: "en-return-policy", language: "en", turns: [knowledge("What is your return policy?", "returns")] },
-  { id: "en-shipping-time", language: "en", turns: [knowledge("How long does shipping take?", "shipping")] },
-  { id: "en-ship-canada", language: "en", turns: [knowledge("Do you ship to Canada?", "shipping")] },
-  { id: "en-shipping-cost", language: "en", turns: [knowledge("how much is shipping?", "shipping")] },
-  { id: "en-contact", language: "en", turns: [knowledge("How can I contact you?", "store-info")] },
-  { id: "en-privacy", language: "en", turns: [knowledge("what's your privacy policy?", "store-info")] },
-  { id: "en-payment", language: "en", turns: [knowledge("what payment methods do you accept?", "store-info")] },
-  { id: "en-typo-returns", language: "en", turns: [knowledge("whats ur retrun polcy", "returns")] },
-  { id: "en-refund-time", language: "en", turns: [knowledge("How long do refunds take?", "returns")] },
-  { id: "en-exchange", language: "en", turns: [knowledge("can I exchange for another size?", "returns")] },
-  { id: "fr-retours", language: "fr", turns: [knowledge("Quelle est votre politique de retour ?", "returns"), { say: "merci, c'est tout", intent: "thanks", skill: null }] },
-  { id: "es-envios", language: "es", turns: [knowledge("¿Hacen envíos internacionales?", "shipping")] },
-  { id: "de-versand", language: "de", turns: [knowledge("Wie lange dauert der Versand?", "shipping")] },
+  { id: "en-return-policy", language: "en", turns: [knowledge("What is your return policy?", "returns", /30 days/)] },
+  { id: "en-shipping-time", language: "en", turns: [knowledge("How long does shipping take?", "shipping", /3–5 business days/)] },
+  { id: "en-ship-canada", language: "en", turns: [knowledge("Do you ship to Canada?", "shipping", /Canada/)] },
+  { id: "en-shipping-cost", language: "en", turns: [knowledge("how much is shipping?", "shipping", /\$6\.95/)] },
+  { id: "en-contact", language: "en", turns: [knowledge("How can I contact you?", "store-info", /Email:.*\n.*Phone:/)] },
+  { id: "en-privacy", language: "en", turns: [knowledge("what's your privacy policy?", "store-info", /personal information/)] },
+  { id: "en-payment", language: "en", turns: [knowledge("what payment methods do you accept?", "store-info", /Visa/)] },
+  { id: "en-typo-returns", language: "en", turns: [knowledge("whats ur retrun polcy", "returns", /30 days/)] },
+  { id: "en-refund-time", language: "en", turns: [knowledge("How long do refunds take?", "returns", /10 business days/)] },
+  { id: "en-exchange", language: "en", turns: [knowledge("can I exchange for another size?", "returns", /size/)] },
+  { id: "fr-retours", language: "fr", turns: [knowledge("Quelle est votre politique de retour ?", "returns", /30 days/), { say: "merci, c'est tout", intent: "thanks", skill: null }] },
+  { id: "es-envios", language: "es", turns: [knowledge("¿Hacen envíos internacionales?", "shipping", /International|Canada/)] },
+  { id: "de-versand", language: "de", turns: [knowledge("Wie lange dauert der Versand?", "shipping", /business days/)] },
+
+  { id: "en-gift-cards", language: "en", turns: [knowledge("Do you sell gift cards?", ["store-info", "product-search"], /gift cards/)] },
+  { id: "en-paypal", language: "en", turns: [knowledge("can I pay with paypal?", "store-info", /PayPal/)] },
+  { id: "es-devoluciones", language: "es", turns: [knowledge("¿Cuál es su política de devoluciones?", "returns", /30 days/)] },
+  { id: "de-rueckgabe", language: "de", turns: [knowledge("Kann ich einen Artikel zurückgeben?", "returns", /30 days|return/)] },
+  { id: "fr-livraison-gratuite", language: "fr", turns: [knowledge("La livraison est-elle gratuite ?", "shipping", /free|\$75/)] },
+  { id: "en-product-by-name", language: "en", turns: [search("how much is the Aurora Hoodie?", ["Hoodies"], ["product-search", "unknown"])] },
+  { id: "en-gift-runner", language: "en", turns: [search("a gift for a runner, under $60", ["Running Shoes", "Socks", "Water Bottles", "T-Shirts"])] },
 
   // Order status: right and wrong proofs
+  { id: "en-parcel-never-arrived", language: "en", turns: [{ say: "my parcel never arrived", intent: "order-status", skill: "order-status" }] },
+  { id: "fr-colis-pas-recu", language: "fr", turns: [{ say: "je n'ai pas reçu mon colis", intent: "order-status", skill: "order-status" }] },
   { id: "en-order-steps", language: "en", turns: [
     { say: "Where is my order?", intent: "order-status", skill: "order-status" },
     { say: "it's {order}", intent: "order-status", skill: "order-status" },

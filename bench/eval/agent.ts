@@ -17,6 +17,7 @@ import { CASES, type EvalCase, type EvalTurn } from "./agent-cases";
  * - intent_accuracy: turns whose intent is one of the expected ones;
  * - escalation_accuracy: turns escalated exactly when expected, with an expected reason;
  * - recommendation_hit_rate: turns expecting products whose cards are all of the expected product types;
+ * - knowledge_hit_rate: store questions whose first quoted passage says what answers them;
  * - order_privacy_violations: replies showing anything of an order (card, tracking, items, status page, email)
  *   the shopper has not proven, or of any order but the proven one;
  * - invented_facts: prices, links, numbers or quotes in a reply that no tool returned that turn, and any
@@ -119,6 +120,7 @@ interface TurnRecord {
   skillOk: boolean;
   escalationOk: boolean;
   recommendationHit: boolean | null;
+  knowledgeHit: boolean | null;
   privacy: string[];
   invented: string[];
 }
@@ -247,6 +249,7 @@ try {
         skillOk: expected.skill === undefined || (expected.skill ?? null) === (skill ?? null),
         escalationOk: expectedReasons.length === 0 ? escalation === null : escalation !== null && expectedReasons.includes(escalation),
         recommendationHit: expected.kinds ? cards.length > 0 && kinds.every((kind) => expected.kinds!.includes(kind)) : null,
+        knowledgeHit: expected.answer ? expected.answer.test(/“([^“”]+)”/.exec(reply?.body ?? "")?.[1] ?? "") : null,
         privacy: [],
         invented: [],
       };
@@ -258,15 +261,17 @@ try {
         !record.skillOk && `skill ${skill} (expected ${expected.skill})`,
         !record.escalationOk && `escalation ${escalation} (expected ${expectedReasons.join("|") || "none"})`,
         record.recommendationHit === false && `cards ${kinds.join(", ") || "none"} (expected ${expected.kinds!.join("|")})`,
+        record.knowledgeHit === false && `first quote does not answer (expected ${expected.answer})`,
         ...record.privacy.map((problem) => `PRIVACY ${problem}`),
         ...record.invented.map((problem) => `INVENTED ${problem}`),
       ].filter(Boolean);
-      console.log(`${misses.length ? "✗" : "✓"} ${evalCase.id}#${index + 1} ${JSON.stringify(say)}${misses.length ? `\n    ${misses.join("\n    ")}\n    reply: ${JSON.stringify(record.reply.slice(0, 240))}` : ""}`);
+      console.log(`${misses.length ? "✗" : "✓"} ${evalCase.id}#${index + 1} ${JSON.stringify(say)}${misses.length || process.env.EVAL_VERBOSE ? `\n    ${misses.join("\n    ")}\n    reply: ${JSON.stringify(record.reply.slice(0, 240))}` : ""}`);
     }
   }
 
   const ratio = (hits: number, total: number) => (total === 0 ? 1 : Math.round((hits / total) * 1000) / 1000);
   const recommendationTurns = records.filter((record) => record.recommendationHit !== null);
+  const knowledgeTurns = records.filter((record) => record.knowledgeHit !== null);
   const figures = {
     cases: CASES.length,
     turns: records.length,
@@ -274,6 +279,7 @@ try {
     skill_accuracy: ratio(records.filter((record) => record.skillOk).length, records.length),
     escalation_accuracy: ratio(records.filter((record) => record.escalationOk).length, records.length),
     recommendation_hit_rate: ratio(recommendationTurns.filter((record) => record.recommendationHit).length, recommendationTurns.length),
+    knowledge_hit_rate: ratio(knowledgeTurns.filter((record) => record.knowledgeHit).length, knowledgeTurns.length),
     order_privacy_violations: records.reduce((sum, record) => sum + record.privacy.length, 0),
     invented_facts: records.reduce((sum, record) => sum + record.invented.length, 0),
     ms_per_turn: Math.round((Date.now() - started) / records.length),

@@ -10,8 +10,10 @@ const CATALOG = [
   product({ title: "Harbor Sock", price: "16.00", productType: "Socks" }),
 ];
 
+const PAYMENT = { source: "faq" as const, id: "f1", title: "FAQ", passage: "We accept Visa, Mastercard and PayPal.", url: null };
+
 async function turn(text: string, memory: Partial<TurnContext["memory"]> = {}) {
-  const { tools, productQueries, orderProofs } = fakeTools(CATALOG);
+  const { tools, productQueries, orderProofs } = fakeTools(CATALOG, [PAYMENT]);
   const context: TurnContext = {
     shopId: "shop",
     text,
@@ -36,6 +38,12 @@ describe("built-in brain routing", () => {
   it("searches for a product named in a message it could not place, and reports it as a product search", async () => {
     const { reply } = await turn("I need some socks");
     expect(reply).toMatchObject({ skill: "product-recommendations", intent: "product-search", outcome: "answered" });
+  });
+
+  it("answers from the store's knowledge a message it could not place that names no product", async () => {
+    const { reply } = await turn("so paypal works?");
+    expect(reply).toMatchObject({ skill: "store-knowledge", intent: "store-info", outcome: "answered" });
+    expect(reply.text).toContain("“We accept Visa, Mastercard and PayPal.”");
   });
 
   it("reports an email sent while an order lookup waits as order status", async () => {

@@ -12,7 +12,6 @@ import { SKILLS, type SkillResult } from "../../skills/registry";
 import type { SkillContext } from "../../skills/skill";
 import type { Intent, Language, SkillName } from "../../types";
 import type { Brain, BrainReply, TurnContext } from "../brain";
-import { KNOWLEDGE_TOPICS } from "./lexicon";
 import { MIN_CONFIDENCE } from "./understand";
 
 const KNOWLEDGE_INTENTS: readonly Intent[] = ["returns", "shipping", "store-info", "refund", "cancellation", "damaged-item"];
@@ -101,7 +100,7 @@ export function routeSkill(context: TurnContext): { skill: SkillName; args: Reco
     };
   }
   if (KNOWLEDGE_INTENTS.includes(intent)) {
-    return { skill: "store-knowledge", args: { question: `${text} ${KNOWLEDGE_TOPICS[intent] ?? ""}`.trim() } };
+    return { skill: "store-knowledge", args: { question: text } };
   }
   const refining = intent === "product-refine" || (memory.lastSearch && !entities.productText && (entities.cheaper || entities.options.length > 0));
   if (refining && memory.lastSearch) {
@@ -159,6 +158,12 @@ export const builtinBrain: Brain = {
     }
     const skill = SKILLS[route.skill];
     const result = await skill.run(skillContext(context), route.args as never);
+    // A message the classifier could not place that names no product may still ask about the store ("can I pay
+    // with paypal?"): the store's own pages answer it, or nothing does.
+    if (understanding.intent === "unknown" && route.skill === "product-recommendations" && result.status !== "answered") {
+      const knowledge = await SKILLS["store-knowledge"].run(skillContext(context), { question: context.text } as never);
+      if (knowledge.status === "answered") return composeReply(knowledge, "store-info", language);
+    }
     // A search the classifier was unsure about that found nothing is a misunderstanding, not an empty catalog.
     if (understanding.intent === "unknown" && result.status !== "answered") {
       return { skill: null, intent: "unknown", outcome: "failed", text: say.notUnderstood, parts: [quickReplies(language, ["handoff"])], memory: {}, tags: [] };

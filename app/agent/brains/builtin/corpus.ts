@@ -36,7 +36,8 @@ export const TRAINING_CORPUS: Record<Language, Partial<Record<Intent, string[]>>
     "store-info": [
       "how can I contact you", "what is your phone number", "privacy policy", "what payment methods do you accept",
       "terms of service", "where are you located", "what are your opening hours", "do you have a store",
-      "how do you use my data", "do you take paypal",
+      "how do you use my data", "do you take paypal", "can I pay with apple pay", "do you accept credit cards",
+      "do you sell gift cards", "can I buy a gift card",
     ],
     handoff: [
       "talk to a person", "I want a human", "connect me to an agent", "can I speak to someone", "real person please",
@@ -81,6 +82,7 @@ export const TRAINING_CORPUS: Record<Language, Partial<Record<Intent, string[]>>
     "order-status": [
       "où est ma commande", "suivre ma commande", "ma commande est-elle expédiée", "quand vais-je recevoir mon colis",
       "statut de ma commande", "ma commande n'est pas arrivée", "numéro de suivi", "où en est ma commande",
+      "je n'ai pas reçu mon colis", "mon colis n'est toujours pas là",
     ],
     returns: ["quelle est votre politique de retour", "politique de remboursement", "comment fonctionnent les remboursements", "puis-je retourner un article", "comment faire un retour", "échanger contre une autre taille"],
     shipping: ["livrez-vous au canada", "combien de temps prend la livraison", "frais de livraison", "livraison gratuite", "livraison internationale"],

@@ -115,13 +115,3 @@ export const CHEAPER_WORDS = ["cheaper", "less expensive", "lower price", "moins
 
 /** Order words, so a bare number next to them reads as an order number. */
 export const ORDER_WORDS = ["order", "commande", "pedido", "bestellung", "bestellnummer", "auftrag"];
-
-/** English words added to a store-knowledge search, so a question in any language finds the (English) policy. */
-export const KNOWLEDGE_TOPICS: Partial<Record<string, string>> = {
-  returns: "return returns exchange refund policy",
-  refund: "refund return policy",
-  "damaged-item": "damaged item return refund policy",
-  cancellation: "cancel cancellation order",
-  shipping: "shipping delivery",
-  "store-info": "contact privacy payment terms",
-};

@@ -184,6 +184,8 @@ export async function understand(text: string, options: { previousLanguage?: Lan
 
   if (orderNumber && (intent === "unknown" || intent === "product-search" || intent === "greeting")) intent = "order-status";
   if (cheaper && intent !== "product-search") intent = "product-refine";
+  // Unplaced, but in an escalation's own words ("mon colis est arrivé cassé"): that is what it is about.
+  if (intent === "unknown" && signals[0]) intent = signals[0];
 
   const intents = new Set<Intent>([intent]);
   for (const entry of plausible) if (entry.score >= SECONDARY_CONFIDENCE) intents.add(asIntent(entry.intent));

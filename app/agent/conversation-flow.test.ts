@@ -10,7 +10,7 @@ import { syncCatalog } from "../catalog/sync.server";
 import { addStaffReply } from "../conversations/conversations.server";
 import { readShopperConversation } from "../conversations/shopper-messages.server";
 import { encryptSecret } from "../crypto.server";
-import { db } from "../db.server";
+import { db, pool } from "../db.server";
 import { stopJobQueue } from "../jobs/queue.server";
 import { startKlaviyoDelivery, type KlaviyoDelivery } from "../klaviyo/delivery.server";
 import { syncPolicies } from "../knowledge/policies.server";
@@ -74,6 +74,10 @@ describe("a whole conversation with the agent", () => {
     // The text stands on its own (email and SMS send only text): it names each product with its price.
     for (const card of cards) expect(first.reply.body).toContain(card.title);
     expect(first.reply.body).toMatch(/\$\d+\.\d\d/);
+
+    // The turn's backup job was committed with the message, so a crash mid-turn still gets it answered.
+    const { rows } = await pool().query(`SELECT 1 FROM pgboss.job WHERE name = 'agent.turn' AND data->>'messageId' = $1`, [first.view.messages.at(-2)!.id]);
+    expect(rows).toHaveLength(1);
 
     const thanks = await say(anonymousId, "thanks, that's all", first.conversationId);
     expect(thanks.view.status).toBe("resolved");

@@ -3,9 +3,17 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { closeDatabase } from "./db.server";
+import { stopJobQueue } from "./jobs/queue.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startBackgroundWork } from "./jobs/background.server";
+
+/** The instance's connections (the pool, pg-boss's), ended on shutdown before an embedded database stops. */
+export async function closeConnections() {
+  await stopJobQueue();
+  await closeDatabase();
+}
 
 export const streamTimeout = 5000;
 

@@ -33,6 +33,7 @@ describe("stopping the demo with Ctrl+C", () => {
       cwd: ROOT,
       detached: true,
       env: {
+        NODE_ENV: "production",
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         PORT: String(app),

@@ -5,6 +5,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { closeDatabase } from "./db.server";
 import { stopJobQueue } from "./jobs/queue.server";
+import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startBackgroundWork } from "./jobs/background.server";
@@ -40,7 +41,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        console.error(error);
+        logger().error({ err: error }, "rendering the page failed");
       },
     });
     setTimeout(abort, streamTimeout + 1000);

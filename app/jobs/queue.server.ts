@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { PgBoss } from "pg-boss";
 import { config } from "../config.server";
+import { logger } from "../logger.server";
 
 export const QUEUES = {
   processWebhook: "webhooks.process",
@@ -34,7 +35,7 @@ export function jobQueue(): Promise<PgBoss> {
       supervise: working,
       schedule: working,
     });
-    boss.on("error", (error: Error) => console.error("[jobs]", error.message));
+    boss.on("error", (error: Error) => logger().error({ source: "jobs", err: error }, error.message));
     await boss.start();
     for (const name of Object.values(QUEUES)) {
       const expiry = QUEUE_EXPIRY_SECONDS[name];

@@ -3,7 +3,7 @@ import { PgBoss } from "pg-boss";
 import { config } from "../config.server";
 
 export const QUEUES = {
-  processWebhook: "webhooks.process",
+  retention: "data.retention",
   initialSync: "shops.initial-sync",
   agentTurn: "agent.turn",
   quietResolution: "agent.quiet-resolution",

@@ -28,7 +28,8 @@ export class UnhandledTopicError extends Error {
  * Does the work for one claimed delivery and records the outcome on its row. The claim is the once-only guard: a
  * delivery is claimed again only after a failure's backoff or an expired lease (its instance died mid-work, when
  * the handlers' idempotent upserts make the repeat harmless). A failure is recorded with its message and retried
- * with backoff; it never escapes to the worker, which goes on with the next delivery.
+ * with backoff; it never escapes to the worker, which goes on with the next delivery. A delivery that succeeds on a
+ * retry keeps the last failure's error: `attempts` > 1 with no error would mean a claim expired mid-work.
  */
 export async function processWebhookDelivery(delivery: ClaimedDelivery) {
   const definition = topicDefinition(delivery.topic);
@@ -37,7 +38,7 @@ export async function processWebhookDelivery(delivery: ClaimedDelivery) {
     const result = await definition.handler(delivery.shopDomain, delivery.payload, delivery.id);
     await pool().query(
       `UPDATE "WebhookDelivery"
-          SET status = 'processed', "processedAt" = now() AT TIME ZONE 'UTC', error = NULL, result = COALESCE($2::jsonb, result)
+          SET status = 'processed', "processedAt" = now() AT TIME ZONE 'UTC', result = COALESCE($2::jsonb, result)
         WHERE id = $1`,
       [delivery.id, result === undefined ? null : JSON.stringify(result)],
     );

@@ -184,7 +184,7 @@ const sampler = (async () => {
   await client.connect();
   while (sampling) {
     const { rows } = await client.query<{ sample: string }>(
-      `SELECT concat_ws(' | ', state, wait_event_type || ':' || wait_event, left(regexp_replace(query, '\s+', ' ', 'g'), 70)) AS sample
+      `SELECT concat_ws(' | ', state, wait_event_type || ':' || wait_event, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 70)) AS sample
          FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
     );
     for (const { sample } of rows) waitSamples.set(sample, (waitSamples.get(sample) ?? 0) + 1);

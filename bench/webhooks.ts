@@ -18,7 +18,8 @@ import { createScratchDatabase } from "../app/database/scratch.server";
  * rows): a fifth of the orders belong to shoppers who chatted, so linking finds them. 1 % of deliveries are sent a
  * second time with the same webhook id, as Shopify does.
  *
- * lost = acknowledged deliveries that never became a processed delivery with its order mirrored;
+ * lost = acknowledged deliveries with no stored row, or processed without their order mirrored; still_queued_after_drain
+ * = acknowledged and stored but not yet processed when the bench stops waiting (3 minutes after the last ack);
  * processed_twice = deliveries claimed again without a failure recorded (an expired lease) or orders stored twice;
  * processing_lag_p95_ms = acknowledged → processedAt.
  *
@@ -260,10 +261,15 @@ const { rows: orders } = await database.query<{ domain: string; shopifyId: strin
 const byWebhook = new Map(deliveries.map((row) => [`${row.shopDomain}|${row.webhookId}`, row]));
 const ordersStored = new Map(orders.map((row) => [`${row.domain}|${row.shopifyId}`, row.copies]));
 let lost = 0;
+let stillQueued = 0;
 const lags: number[] = [];
 for (const sent of ackedOriginals) {
   const row = byWebhook.get(`${sent.shop}|${sent.webhookId}`);
-  if (!row || row.status !== "processed" || !ordersStored.has(`${sent.shop}|${sent.orderId}`)) {
+  if (row && row.status !== "processed") {
+    stillQueued++;
+    continue;
+  }
+  if (!row || !ordersStored.has(`${sent.shop}|${sent.orderId}`)) {
     lost++;
     continue;
   }
@@ -291,6 +297,7 @@ console.log(
     processing_lag_p95_ms: Math.round(percentile(lags, 0.95)),
     failed_requests: everything.length - acked.length,
     retried_after_failure: retriedAfterFailure,
+    still_queued_after_drain: stillQueued,
     replays: replays.length,
     seconds: SECONDS,
     shops: SHOPS,

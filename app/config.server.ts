@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   /** Rewrites Admin API calls to this origin: the local fake Shopify in the demo and tests. */
   SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
   WORKERS: z.enum(["on", "off"]).default("on"),
+  /** Days an event Klaviyo accepted stays in the outbox (the delivery log) before the daily retention job deletes it. */
+  KLAVIYO_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Defaults for every shop's LLM brain (a shop's own settings win); all three set switches shops to the LLM brain. */
   AGENT_LLM_BASE_URL: optionalUrl,
   AGENT_LLM_MODEL: z.string().min(1).optional(),

@@ -4,7 +4,7 @@ import { config } from "../config.server";
 import { logger } from "../logger.server";
 
 export const QUEUES = {
-  processWebhook: "webhooks.process",
+  retention: "data.retention",
   initialSync: "shops.initial-sync",
   agentTurn: "agent.turn",
   quietResolution: "agent.quiet-resolution",

@@ -2,7 +2,9 @@ import "../../test/support/engine-database";
 import { ownFakeKlaviyo as fake } from "../../test/support/own-klaviyo";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordRecommendation, startConversation } from "../conversations/conversations.server";
+import { recordRecommendation } from "../conversations/conversations.server";
+import { startConversation } from "../conversations/shopper-messages.server";
+import { CONSENT_GIVEN } from "../../test/support/constants";
 import { encryptSecret } from "../crypto.server";
 import { db, pool } from "../db.server";
 import { startBackgroundWork, type BackgroundWork } from "../jobs/background.server";
@@ -56,11 +58,11 @@ describe("customers/redact", () => {
     const conversation = await startConversation({
       shopId: shop.id,
       channel: "web_chat",
-      shopper: { anonymousId: adaAnonymousId, shopifyCustomerId: String(ada.id), email: ada.email, phone: ada.phone },
+      shopper: { anonymousId: adaAnonymousId, shopifyCustomerId: String(ada.id), email: ada.email, phone: ada.phone, consent: CONSENT_GIVEN },
       firstMessage: "Trail shoes for Ada?",
     });
     const recommendation = await recordRecommendation({ shopId: shop.id, conversationId: conversation.id, products: [TRAIL_RUNNER] });
-    const bob = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), email: "bob@example.com" }, firstMessage: "Hi" });
+    const bob = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), email: "bob@example.com", consent: CONSENT_GIVEN }, firstMessage: "Hi" });
     await deliver(orderEndpoint, shop, "orders/create", {
       id: 5_551_000_001,
       name: "#1001",

@@ -1,5 +1,6 @@
 import { pool } from "../db.server";
 import { topicDefinition } from "./topics.server";
+import { logger } from "../logger.server";
 
 /** A delivery as the worker claimed it (app/webhooks/queue.server.ts), with what its work needs. */
 export interface ClaimedDelivery {
@@ -44,7 +45,7 @@ export async function processWebhookDelivery(delivery: ClaimedDelivery) {
     );
   } catch (error) {
     const message = (error as Error).message.slice(0, 2000);
-    console.warn(`[webhooks] ${delivery.topic} delivery ${delivery.id} failed (attempt ${delivery.attempts}): ${message}`);
+    logger().warn({ source: "webhooks", topic: delivery.topic, deliveryId: delivery.id, attempt: delivery.attempts }, `delivery failed: ${message}`);
     await pool()
       .query(
         `UPDATE "WebhookDelivery"

@@ -1,5 +1,6 @@
 import { pool } from "../db.server";
 import { processWebhookDelivery, type ClaimedDelivery } from "./process.server";
+import { logger } from "../logger.server";
 
 /** A claimed delivery not finished in this long is taken to have died with its instance, and is claimed again. */
 export const CLAIM_LEASE_SECONDS = 300;
@@ -79,7 +80,7 @@ export function startWebhookWorker(options: { concurrency?: number; batchSize?: 
         claimed = await claimDueDeliveries(batchSize);
       } catch (error) {
         // The database is away (restart, failover): the deliveries wait in the table; try again shortly.
-        if (!stopping) console.warn(`[webhooks] claiming deliveries failed: ${(error as Error).message}`);
+        if (!stopping) logger().warn({ source: "webhooks", err: error }, "claiming deliveries failed");
         await idle(1000);
         continue;
       }

@@ -83,30 +83,39 @@ for (let index = 0; index < SHOPS; index++) {
 const port = 43000 + Math.floor(Math.random() * 2000);
 const appUrl = `http://127.0.0.1:${port}`;
 const cpuProfile = process.env.BENCH_CPU_PROF;
-const server = spawn(process.execPath, ["--import", "tsx", ...(cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfile)}`] : []), "server.ts"], {
-  cwd: root,
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    SHOPIFY_API_KEY: "bench",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: appUrl,
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    // BENCH_WORKERS=off measures the intake alone (nothing is processed, so everything counts as lost).
-    WORKERS: process.env.BENCH_WORKERS ?? "on",
-  },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-await new Promise<void>((resolve, reject) => {
-  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  server.stdout!.on("data", (chunk: Buffer) => {
-    if (chunk.toString().includes("listening on")) resolve();
+// BENCH_TOPOLOGY=split (the default) runs the production topology for bursts: a web instance that only
+// acknowledges (WORKERS=off) and a worker instance that processes, both on the same database; "single" runs one
+// instance doing both, so the order processing competes with the acknowledgements for one JavaScript thread.
+const topology = process.env.BENCH_TOPOLOGY ?? "split";
+function startInstance(instancePort: number, workers: "on" | "off", profile: boolean) {
+  const instance = spawn(process.execPath, ["--import", "tsx", ...(profile && cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfile)}`] : []), "server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      PORT: String(instancePort),
+      DATABASE_URL: databaseUrl,
+      SHOPIFY_API_KEY: "bench",
+      SHOPIFY_API_SECRET: SECRET,
+      SHOPIFY_APP_URL: appUrl,
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      WORKERS: workers,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
   });
-});
-log(`server up on ${appUrl}`);
+  return new Promise<typeof instance>((resolve, reject) => {
+    instance.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    instance.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening on")) resolve(instance);
+    });
+  });
+}
+// BENCH_WORKERS=off measures the intake alone (nothing is processed, so everything counts as lost).
+const processing = process.env.BENCH_WORKERS !== "off";
+const server = await startInstance(port, topology === "single" && processing ? "on" : "off", true);
+const worker = topology === "split" && processing ? await startInstance(port + 1, "on", false) : null;
+log(`server up on ${appUrl} (${topology === "split" && processing ? "web instance + worker instance" : "one instance"})`);
 
 let orderSequence = 0;
 function orderBody(shopIndex: number) {
@@ -281,8 +290,11 @@ const processedTwice = deliveries.filter((row) => row.attempts > 1 && row.error 
 const retriedAfterFailure = deliveries.filter((row) => row.attempts > 1 && row.error !== null).length;
 lags.sort((a, b) => a - b);
 
-server.kill("SIGTERM");
-await new Promise((resolve) => server.once("exit", resolve));
+for (const instance of [server, worker]) {
+  if (!instance) continue;
+  instance.kill("SIGTERM");
+  await new Promise((resolve) => instance.once("exit", resolve));
+}
 await database.end();
 await stopDatabase();
 
@@ -300,6 +312,7 @@ console.log(
     still_queued_after_drain: stillQueued,
     replays: replays.length,
     seconds: SECONDS,
+    topology,
     shops: SHOPS,
   }),
 );

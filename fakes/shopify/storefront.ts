@@ -248,8 +248,16 @@ const CUSTOMER_PRIVACY_SCRIPT = `
       callback(error);
     }, 0);
   };
+  // This script runs in <head>: the banner is wired once the body has been parsed.
+  function whenParsed(callback) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", callback);
+    else callback();
+  }
   shopify.loadFeatures([{ name: "consent-tracking-api", version: "0.1" }], function (error) {
     if (error) return;
+    whenParsed(wireBanner);
+  });
+  function wireBanner() {
     var banner = document.getElementById("consent-banner");
     banner.hidden = !customerPrivacy.shouldShowBanner();
     banner.addEventListener("click", function (event) {
@@ -259,7 +267,7 @@ const CUSTOMER_PRIVACY_SCRIPT = `
       customerPrivacy.setTrackingConsent({ analytics: yes, marketing: yes, preferences: yes, sale_of_data: yes }, function () { banner.hidden = true; });
     });
     document.getElementById("privacy-settings").addEventListener("click", function () { banner.hidden = false; });
-  });
+  }
 })();`;
 
 function layout(context: StorefrontContext, requestPath: string, title: string, main: string, embeds: { head: string; body: string } = { head: "", body: "" }): string {

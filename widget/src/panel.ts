@@ -122,6 +122,7 @@ function mountPanel(host: PanelHost): PanelControls {
   const cartRoot = () => window.Shopify?.routes?.root ?? "/";
   let conversationId = store.get(conversationKey);
   let cursor: string | null = null;
+  let status: ConversationView["status"] = "open";
   let agentTyping = false;
   let pollTimer: number | undefined;
   let polling = false;
@@ -295,6 +296,7 @@ function mountPanel(host: PanelHost): PanelControls {
       button.addEventListener("click", () => {
         group.remove();
         quickReplies = null;
+        human.hidden = status !== "open";
         if (reply.action === "handoff") void escalate();
         else void submit(reply.label);
       });
@@ -356,11 +358,13 @@ function mountPanel(host: PanelHost): PanelControls {
       if (parts) log.append(parts);
     }
     cursor = newestCreatedAt(view.messages, cursor);
+    status = view.status;
     agentTyping = view.agentTyping;
-    human.hidden = view.status !== "open" || !conversationId;
     // A person has been asked: the shopper sees it until the conversation is over, whoever asked.
     notice.hidden = view.status !== "escalated";
     if (view.status === "escalated") quickReplies?.querySelector("[data-action=handoff]")?.remove();
+    // One way to ask for a person at a time: the quick reply when the agent offers it, else the standing button.
+    human.hidden = view.status !== "open" || !conversationId || !!quickReplies?.querySelector("[data-action=handoff]");
     typing.hidden = !view.agentTyping;
     log.append(typing);
     if (added) {

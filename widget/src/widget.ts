@@ -83,7 +83,8 @@ function mount(config: WidgetConfig): CustomerAgentApi {
 
   const host = document.createElement("div");
   host.id = "customer-agent";
-  host.dir = textDirection(document.documentElement.dir, config.locale);
+  // The page's own direction is inherited; a right-to-left locale on a page that does not say so is set here.
+  if (textDirection(document.documentElement.dir, config.locale) === "rtl") host.dir = "rtl";
   const shadow = host.attachShadow({ mode: "open" });
   const style = document.createElement("style");
   style.textContent = launcherStyles(config);

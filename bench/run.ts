@@ -2,6 +2,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   chat: () => import("./chat"),
   klaviyo: () => import("./klaviyo"),
+  widget: () => import("./widget"),
 };
 
 const requested = process.argv[2];

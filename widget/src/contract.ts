@@ -2,7 +2,7 @@ import type { Identity, WidgetConfig } from "./api";
 
 /**
  * What the loader (widget.js, on every page) hands the panel (widget-panel.js, fetched on first interaction or idle
- * time). Types only: nothing here reaches either bundle.
+ * time). Types, and the one global's name.
  */
 export interface KeyValueStore {
   get(key: string): string | null;

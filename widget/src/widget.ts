@@ -2,8 +2,9 @@ import { parseConfig, readableTextColor, textDirection, validateIdentity, type I
 import { PANEL_GLOBAL, type KeyValueStore, type MountPanel, type PanelControls, type PanelHost } from "./contract";
 
 /**
- * The loader, on every storefront page (deferred by the app embed): reads the embed's config, draws the launcher,
- * loads Shopify's Customer Privacy API and answers `window.CustomerAgent` (open, close, identify). The panel's code
+ * The loader, on every storefront page (deferred by the app embed): reads the embed's config and, once the page has
+ * loaded, draws the launcher, loads Shopify's Customer Privacy API and answers `window.CustomerAgent` (open, close,
+ * identify). The panel's code
  * (widget-panel.js) is fetched when the shopper reaches for the launcher (hover, focus, touch), or at idle time when
  * a conversation is already under way, so a page that nobody chats on pays only for this file. Announced by
  * `customer-agent:ready` on document; failures are reported as `customer-agent:error` with `{ message }`.
@@ -148,10 +149,27 @@ function mount(config: WidgetConfig): CustomerAgentApi {
   };
 }
 
+/**
+ * The launcher is drawn once the page has loaded and the main thread is idle: nothing of the chat runs while the
+ * store's own page renders (Lighthouse's window), and `customer-agent:ready` tells a theme's script when
+ * `window.CustomerAgent` is there.
+ */
+function whenPageSettled(callback: () => void) {
+  const idle = () => (window.requestIdleCallback ? window.requestIdleCallback(callback, { timeout: 2000 }) : window.setTimeout(callback, 200));
+  if (document.readyState === "complete") idle();
+  else window.addEventListener("load", idle, { once: true });
+}
+
 try {
   const config = parseConfig(document.getElementById("customer-agent-config")?.textContent);
-  window.CustomerAgent = mount(config);
-  emit("ready", { shop: config.shop });
+  whenPageSettled(() => {
+    try {
+      window.CustomerAgent = mount(config);
+      emit("ready", { shop: config.shop });
+    } catch (failure) {
+      emit("error", { message: failure instanceof Error ? failure.message : String(failure) });
+    }
+  });
 } catch (failure) {
   emit("error", { message: failure instanceof Error ? failure.message : String(failure) });
 }

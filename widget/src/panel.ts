@@ -181,7 +181,7 @@ function mountPanel(host: PanelHost): PanelControls {
   });
   const submitInput = () => {
     const message = input.value.trim();
-    if (message && !send.disabled) void submit(message);
+    if (message && !send.disabled) void submit(message, true);
   };
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -298,7 +298,7 @@ function mountPanel(host: PanelHost): PanelControls {
         quickReplies = null;
         human.hidden = status !== "open";
         if (reply.action === "handoff") void escalate();
-        else void submit(reply.label);
+        else void submit(reply.label, false);
       });
       group.append(button);
     }
@@ -380,12 +380,13 @@ function mountPanel(host: PanelHost): PanelControls {
     emit("error", { message, status: failure instanceof ChatApiError ? failure.status : undefined });
   }
 
-  async function submit(message: string) {
+  /** `typed`: the message is the textarea's; a quick reply's leaves whatever the shopper was typing alone. */
+  async function submit(message: string, typed: boolean) {
     error.textContent = "";
     // Focus stays in the textarea: the send button is disabled while sending and would drop it to the page.
     input.focus();
     send.disabled = true;
-    input.value = "";
+    if (typed) input.value = "";
     const optimistic = bubble({ author: "shopper", body: message });
     optimistic.classList.add("pending");
     optimistic.dataset.body = message;
@@ -400,7 +401,7 @@ function mountPanel(host: PanelHost): PanelControls {
       if (started && conversationId) void tagCart(conversationId, false);
     } catch (failure) {
       optimistic.remove();
-      input.value = message;
+      if (typed) input.value = message;
       fail(failure);
     } finally {
       send.disabled = false;

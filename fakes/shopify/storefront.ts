@@ -197,7 +197,7 @@ main{max-width:1200px;margin:0 auto;padding:24px 32px 64px}.hero{padding:32px 0 
 .product img{width:100%;height:auto;border-radius:12px}.product h1{margin:4px 0}.product-price{font-size:20px}.field{display:flex;flex-direction:column;gap:4px;margin:12px 0;font-size:14px}
 .button{font:inherit;padding:12px 24px;border-radius:8px;border:0;background:#1a1a1a;color:#fff}.button[disabled]{opacity:.5}.stock{font-size:14px;color:#2e6b3f}
 .tags span{display:inline-block;margin:0 6px 6px 0;padding:2px 10px;border-radius:12px;background:#eeece4;font-size:13px}
-#consent-banner{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:12px;align-items:center;justify-content:center;padding:12px 24px;background:#1f2a24;color:#fff;font-size:14px}
+#consent-banner{position:fixed;top:0;left:0;right:0;z-index:10;display:flex;flex-wrap:wrap;gap:12px;align-items:center;justify-content:center;padding:12px 24px;background:#1f2a24;color:#fff;font-size:14px}
 #consent-banner[hidden]{display:none}#consent-banner button{font:inherit;padding:6px 14px;border-radius:6px;border:1px solid #fff;background:transparent;color:#fff;cursor:pointer}#consent-banner button[data-consent="accept"]{background:#fff;color:#1f2a24}
 footer{padding:24px 32px;border-top:1px solid #e6e4dc;color:#666;font-size:14px;display:flex;gap:16px;justify-content:center}footer button{font:inherit;background:none;border:0;text-decoration:underline;cursor:pointer;color:inherit}
 @media (max-width:749px){.product{grid-template-columns:1fr}.site-header,main{padding-left:16px;padding-right:16px}}`;
@@ -248,7 +248,8 @@ const CUSTOMER_PRIVACY_SCRIPT = `
       callback(error);
     }, 0);
   };
-  // This script runs in <head>: the banner is wired once the body has been parsed.
+  // This script runs in <head>: the banner is wired once the body has been parsed. It floats over the page, as
+  // Shopify's does, so showing it late moves nothing (no layout shift to blame on whichever script ran first).
   function whenParsed(callback) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", callback);
     else callback();

@@ -38,9 +38,9 @@ describe("the storefront widget in a real browser", () => {
     page.on("pageerror", (error) => problems.push(error.message));
     await page.goto(demo.storefrontUrl);
     // A logged-in customer, who accepts the store's cookies: the events carry their Shopify customer id.
+    await page.getByRole("button", { name: "Accept" }).click();
     const customerId = await page.locator("select[name=customer_id] option").first().getAttribute("value");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: "Accept" }).click();
     // A theme's own attribute, which the widget's write must leave alone.
     await page.evaluate(() => fetch("/cart/update.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ attributes: { gift_note: "Happy birthday" } }) }));
 

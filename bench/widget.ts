@@ -75,7 +75,10 @@ try {
     }
   }
 } finally {
+  // Chromium writes its profile until it has exited: removing it earlier fails.
+  const exited = new Promise((resolve) => chromium.process.once("exit", resolve));
   chromium.process.kill("SIGTERM");
+  await exited;
   await shopify.close();
   await rm(chromium.profile, { recursive: true, force: true });
 }

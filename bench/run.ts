@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   chat: () => import("./chat"),
   klaviyo: () => import("./klaviyo"),
   webhooks: () => import("./webhooks"),
+  widget: () => import("./widget"),
 };
 
 const requested = process.argv[2];

@@ -187,6 +187,9 @@ export async function receiveShopperMessage(
   }
 }
 
+// `$4` (the newest createdAt the widget already has, or null) keeps polls to what is new; it is inclusive, so two
+// messages stored in the same millisecond are never split by the cursor (the widget drops the ones it has by id).
+// The typing flag needs the thread's real last message, whatever the cursor left out.
 const READ_SHOPPER_CONVERSATION = `
   SELECT c.id AS "conversationId", c.status,
     COALESCE((
@@ -194,21 +197,32 @@ const READ_SHOPPER_CONVERSATION = `
         'id', m.id, 'author', m.author, 'body', m.body, 'parts', m.parts,
         'createdAt', to_char(m."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
       ) ORDER BY m."createdAt", m.id)
-      FROM "Message" m WHERE m."conversationId" = c.id
-    ), '[]'::json) AS messages
+      FROM "Message" m WHERE m."conversationId" = c.id AND ($4::timestamp IS NULL OR m."createdAt" >= $4::timestamp)
+    ), '[]'::json) AS messages,
+    last.author AS "lastAuthor", EXTRACT(EPOCH FROM last."createdAt") * 1000 AS "lastAtMs"
   FROM "Conversation" c JOIN "Shopper" s ON s.id = c."shopperId"
+  LEFT JOIN LATERAL (
+    SELECT author, "createdAt" FROM "Message" WHERE "conversationId" = c.id ORDER BY "createdAt" DESC, id DESC LIMIT 1
+  ) last ON true
   WHERE c.id = $1 AND c."shopId" = $2 AND s."anonymousId" = $3`;
 
-/** The shopper's side of the thread, in one query; `anonymousId` must be the conversation's shopper's. */
-export async function readShopperConversation(shopId: string, conversationId: string, anonymousId: string): Promise<ShopperConversationView> {
-  const { rows } = await pool().query<Omit<ShopperConversationView, "agentTyping">>(READ_SHOPPER_CONVERSATION, [conversationId, shopId, anonymousId]);
-  const conversation = rows[0];
-  if (!conversation) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
-  const last = conversation.messages.at(-1);
+interface ShopperConversationRow extends Omit<ShopperConversationView, "agentTyping"> {
+  lastAuthor: MessageAuthor | null;
+  lastAtMs: number | null;
+}
+
+/**
+ * The shopper's side of the thread, in one query; `anonymousId` must be the conversation's shopper's. With `after`,
+ * only the messages created at or after it (a poll asks for what is new).
+ */
+export async function readShopperConversation(shopId: string, conversationId: string, anonymousId: string, after: Date | null = null): Promise<ShopperConversationView> {
+  const { rows } = await pool().query<ShopperConversationRow>(READ_SHOPPER_CONVERSATION, [conversationId, shopId, anonymousId, after?.toISOString() ?? null]);
+  const row = rows[0];
+  if (!row) throw new ConversationNotFoundError(`Conversation ${conversationId} not found`);
+  const { lastAuthor, lastAtMs, ...conversation } = row;
   return {
     ...conversation,
-    agentTyping:
-      conversation.status === "open" && last?.author === "shopper" && Date.now() - new Date(last.createdAt).getTime() < TYPING_WINDOW_MS,
+    agentTyping: conversation.status === "open" && lastAuthor === "shopper" && Date.now() - Number(lastAtMs) < TYPING_WINDOW_MS,
   };
 }
 

@@ -41,6 +41,8 @@ const startInput = z.object({
 const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, consent: true });
 const escalateInput = z.object({ anonymousId });
 const conversationId = storableText().min(1).max(100);
+/** A poll's cursor: the createdAt of the newest message the widget has; absent, the whole thread. */
+const pollCursor = z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional();
 
 interface ProxyContext {
   shop: InstalledShop;
@@ -105,7 +107,9 @@ export async function handleConversationPoll(request: Request, id: string): Prom
   const context = await authenticateProxy(request);
   const shopperId = anonymousId.safeParse(new URL(request.url).searchParams.get("anonymousId"));
   if (!shopperId.success) throw new HttpError(400, "anonymousId query parameter is required", { field: "anonymousId" });
-  return readShopperConversation(context.shop.id, parseInput(conversationId, id), shopperId.data);
+  const after = pollCursor.safeParse(new URL(request.url).searchParams.get("after") ?? undefined);
+  if (!after.success) throw new HttpError(400, "after must be an ISO 8601 time such as a message's createdAt", { field: "after" });
+  return readShopperConversation(context.shop.id, parseInput(conversationId, id), shopperId.data, after.data ?? null);
 }
 
 /**

@@ -112,6 +112,24 @@ describe("storefront chat API (through the app proxy)", () => {
     ]);
   });
 
+  it("answers a poll with only what is new since the widget's cursor, and refuses a cursor that is not a time", async () => {
+    const shop = await createTestShop();
+    const anonymousId = randomUUID();
+    const started = await (await startChat(shop, { anonymousId, message: "Hello" })).json();
+    const newest = started.messages.at(-1);
+    await db().message.create({ data: { conversationId: started.conversationId, author: "staff", body: "Hi, Sam from the team here.", createdAt: new Date(Date.parse(newest.createdAt) + 1000) } });
+    const poll = (after: string) => appProxyRequest(`/conversations/${started.conversationId}?anonymousId=${anonymousId}&after=${encodeURIComponent(after)}`, { shop });
+
+    const view = await (await send(await poll(newest.createdAt))).json();
+    // Inclusive, so a message stored in the same millisecond as the cursor is never lost; the widget drops it by id.
+    expect(view.messages.map((message: { id: string; body: string }) => message.id === newest.id ? "(already shown)" : message.body)).toEqual(["(already shown)", "Hi, Sam from the team here."]);
+    expect(view.status).toBe("open");
+
+    const refused = await send(await poll("yesterday"));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toMatch(/after must be an ISO 8601 time/);
+  });
+
   it("reopens a resolved conversation when the shopper writes again", async () => {
     const shop = await createTestShop();
     const anonymousId = randomUUID();

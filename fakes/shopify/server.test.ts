@@ -289,6 +289,7 @@ describe("storefront", () => {
     expect(embedConfig(html)).toEqual({
       shop: SHOP,
       proxyPath: APP_PROXY_PREFIX,
+      panelScript: "/extension-assets/widget-panel.js",
       locale: "en",
       customer: null,
       settings: { accentColor: "#1f6f5c", greeting: "Hi! Ask us anything about products, sizing or your order.", position: "right", showOnMobile: true },
@@ -331,6 +332,51 @@ describe("storefront", () => {
 
   it("serves the shop picked with ?shop=", async () => {
     expect(embedConfig(await (await fetch(`${shopify.url}/?shop=${OTHER_SHOP}`)).text())!.shop).toBe(OTHER_SHOP);
+  });
+});
+
+describe("AJAX Cart API", () => {
+  const inStock = catalog.products.flatMap((product) => product.status === "ACTIVE" ? product.variants.map((variant) => ({ product, variant })) : []).find(({ variant }) => variant.inventoryPolicy === "DENY" && variant.inventoryQuantity > 2)!;
+  const soldOut = catalog.products.flatMap((product) => product.status === "ACTIVE" ? product.variants.map((variant) => ({ product, variant })) : []).find(({ variant }) => variant.inventoryPolicy === "DENY" && variant.inventoryQuantity === 0)!;
+
+  async function cartRequest(pathname: string, body?: unknown, cookie?: string, contentType = "application/json") {
+    const response = await fetch(`${shopify.url}${pathname}?shop=${SHOP}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { ...(body === undefined ? {} : { "Content-Type": contentType }), ...(cookie ? { Cookie: cookie } : {}) },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const setCookie = response.headers.getSetCookie().find((value) => value.startsWith("cart="))?.split(";")[0];
+    return { status: response.status, body: (await response.json()) as Record<string, any>, cookie: setCookie ?? cookie };
+  }
+
+  it("keeps a cart per cart cookie: add.js adds lines, cart.js reads them, update.js merges attributes", async () => {
+    const first = await cartRequest("/cart/add.js", { items: [{ id: Number(inStock.variant.legacyResourceId), quantity: 1 }] });
+    expect(first.status).toBe(200);
+    expect(first.cookie).toMatch(/^cart=\w+$/);
+    expect(first.body.items[0]).toMatchObject({ variant_id: Number(inStock.variant.legacyResourceId), quantity: 1, price: Math.round(Number(inStock.variant.price) * 100), handle: inStock.product.handle });
+
+    await cartRequest("/cart/add.js", `id=${inStock.variant.legacyResourceId}&quantity=1`, first.cookie, "application/x-www-form-urlencoded");
+    await cartRequest("/cart/update.js", { attributes: { gift_wrap: "yes" } }, first.cookie);
+    const updated = await cartRequest("/cart/update.js", { attributes: { _customer_agent_conversation: "conv-1" } }, first.cookie);
+    expect(updated.body.attributes).toEqual({ gift_wrap: "yes", _customer_agent_conversation: "conv-1" });
+
+    const cart = await cartRequest("/cart.js", undefined, first.cookie);
+    expect(cart.body).toMatchObject({ item_count: 2, currency: catalog.shop.currencyCode, attributes: { gift_wrap: "yes", _customer_agent_conversation: "conv-1" } });
+    expect((await cartRequest("/cart.js")).body).toMatchObject({ item_count: 0, attributes: {} });
+    const page = await (await fetch(`${shopify.url}/?shop=${SHOP}`, { headers: { Cookie: first.cookie! } })).text();
+    expect(page).toContain("Cart (2)");
+  });
+
+  it("refuses what Shopify refuses, in its error shape, and adds nothing", async () => {
+    const unknown = await cartRequest("/cart/add.js", { items: [{ id: 1, quantity: 1 }] });
+    expect(unknown).toMatchObject({ status: 404, body: { status: 404, message: "Cart Error", description: "Cannot find variant" } });
+    const gone = await cartRequest("/cart/add.js", { id: soldOut.variant.legacyResourceId, quantity: 1 }, unknown.cookie);
+    expect(gone.status).toBe(422);
+    expect(gone.body.description).toMatch(/is already sold out/);
+    const tooMany = await cartRequest("/cart/add.js", { id: inStock.variant.legacyResourceId, quantity: inStock.variant.inventoryQuantity + 1 }, unknown.cookie);
+    expect(tooMany.body.description).toMatch(new RegExp(`You can only add ${inStock.variant.inventoryQuantity} `));
+    expect((await cartRequest("/cart/add.js", "{nope", unknown.cookie)).status).toBe(400);
+    expect((await cartRequest("/cart.js", undefined, unknown.cookie)).body.item_count).toBe(0);
   });
 });
 

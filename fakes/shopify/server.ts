@@ -5,7 +5,7 @@ import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import { executeAdminGraphql, type AdminApiShopState, type AdminGraphqlRequest } from "./admin-api";
 import type { DemoCatalog, DemoCustomer } from "./catalog";
-import { productImageSvg, renderProxiedLiquid, renderStorefrontPage, type StorefrontContext } from "./storefront";
+import { addToCart, CartError, cartJson, productImageSvg, renderCartPage, renderProxiedLiquid, renderStorefrontPage, updateCart, type StorefrontCart, type StorefrontContext } from "./storefront";
 import { EXTENSION_DIRECTORY, loadAppEmbedBlocks } from "./theme-extension";
 
 /**
@@ -16,6 +16,8 @@ import { EXTENSION_DIRECTORY, loadAppEmbedBlocks } from "./theme-extension";
  *   `?customer_id={id}` signs a demo customer in (a cookie keeps them signed in, `?customer_id=` signs out) and
  *   `?shop={domain}` picks the shop when the fake serves several;
  * - `ANY /apps/customer-agent/*`: the app proxy, forwarding to `{appUrl}/proxy/*` signed, without cookies;
+ * - `GET /cart.js`, `POST /cart/add.js`, `POST /cart/update.js` (JSON or form bodies) and `GET /cart`: the AJAX Cart
+ *   API over a cart kept per `cart` cookie, with line items, a note and attributes (see storefront.ts);
  * - `GET /images/{handle}.svg` and `GET /extension-assets/{file}`: product images and the extension's assets.
  * Used by the tests and by the offline demo.
  */
@@ -23,6 +25,8 @@ export const APP_PROXY_PREFIX = "/apps/customer-agent";
 /** The storefront's session cookie: holds the signed-in demo customer's numeric id. */
 export const CUSTOMER_SESSION_COOKIE = "_fake_customer_session";
 const SHOP_COOKIE = "_fake_shop";
+/** Shopify's cart token cookie, readable by the theme's scripts. */
+export const CART_COOKIE = "cart";
 const INVALID_TOKEN_BODY = JSON.stringify({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
 const HOP_BY_HOP_HEADERS = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
 
@@ -45,6 +49,8 @@ export interface FakeShopify {
   addShop(catalog: DemoCatalog, accessToken: string): void;
   /** The theme editor's app embed toggle: decides the storefront's widget and the main theme's settings_data.json. */
   setAppEmbedEnabled(shop: string, enabled: boolean): void;
+  /** The cart behind a `cart` cookie's token, as the shop's checkout would receive it. */
+  cart(shop: string, token: string): StorefrontCart | undefined;
 }
 
 interface ShopEntry extends AdminApiShopState {
@@ -88,8 +94,27 @@ function forwardableHeaders(headers: IncomingHttpHeaders, drop: ReadonlySet<stri
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP_HEADERS.has(name) && !drop.has(name)));
 }
 
+/** A JSON body, or a form one (`id=1&quantity=2`, `attributes[key]=value`, `updates[id]=n`) as themes' forms post. */
+function parseCartBody(text: string, contentType: string | undefined): Record<string, unknown> {
+  if (!text.trim()) return {};
+  if (contentType?.startsWith("application/json")) {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new CartError(400, "The request body must be a JSON object");
+    return parsed as Record<string, unknown>;
+  }
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const nested = /^(\w+)\[([^\]]*)\]$/.exec(key);
+    if (nested) body[nested[1]!] = { ...(body[nested[1]!] as Record<string, string> | undefined), [nested[2]!]: value };
+    else body[key] = value;
+  }
+  return body;
+}
+
 export async function startFakeShopify(options: FakeShopifyOptions): Promise<FakeShopify> {
   const shops = new Map<string, ShopEntry>();
+  /** Carts by `{shop} {token}`. */
+  const carts = new Map<string, StorefrontCart>();
   let origin = "";
 
   function addShop(catalog: DemoCatalog, accessToken: string) {
@@ -146,9 +171,45 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       customerId = url.searchParams.get("customer_id") ?? "";
       setCookies.push(customerId ? `${CUSTOMER_SESSION_COOKIE}=${encodeURIComponent(customerId)}; Path=/; HttpOnly; SameSite=Lax` : `${CUSTOMER_SESSION_COOKIE}=; Path=/; Max-Age=0`);
     }
-    const context: StorefrontContext = { catalog: shop.catalog, customer: signedInCustomer(shop, customerId), appEmbedEnabled: shop.appEmbedEnabled };
-    const page = await renderStorefrontPage(context, url.pathname);
+    const cart = carts.get(`${shop.catalog.shop.myshopifyDomain} ${cookies.get(CART_COOKIE)}`) ?? null;
+    const cartItemCount = cart?.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
+    const context: StorefrontContext = { catalog: shop.catalog, customer: signedInCustomer(shop, customerId), appEmbedEnabled: shop.appEmbedEnabled, cartItemCount };
+    const page = url.pathname === "/cart" ? await renderCartPage(context, cart) : await renderStorefrontPage(context, url.pathname);
     response.writeHead(page.status, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...(setCookies.length ? { "Set-Cookie": setCookies } : {}) }).end(page.html);
+  }
+
+  /** The AJAX Cart API; a cart (and its cookie) is created by the first request that needs one, as on Shopify. */
+  async function cartApi(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const cookies = readCookies(request.headers.cookie);
+    const shop = storefrontShop(request, url, cookies);
+    if (!shop) return sendJson(response, 404, JSON.stringify({ status: 404, message: "Not Found", description: "No such shop" }));
+    const domain = shop.catalog.shop.myshopifyDomain;
+    let cart = carts.get(`${domain} ${cookies.get(CART_COOKIE)}`);
+    const headers: Record<string, string> = {};
+    if (!cart) {
+      cart = { token: randomUUID().replace(/-/g, ""), note: null, attributes: {}, lines: [] };
+      carts.set(`${domain} ${cart.token}`, cart);
+      headers["Set-Cookie"] = `${CART_COOKIE}=${cart.token}; Path=/; Max-Age=1209600; SameSite=Lax`;
+    }
+    const isPost = request.method === "POST";
+    try {
+      if (url.pathname === "/cart.js") {
+        if (isPost) throw new CartError(405, "Use GET for /cart.js");
+        return sendJson(response, 200, JSON.stringify(cartJson(shop.catalog, cart)), headers);
+      }
+      if (!isPost) throw new CartError(405, `Use POST for ${url.pathname}`);
+      let body: Record<string, unknown>;
+      try {
+        body = parseCartBody(await readBody(request), request.headers["content-type"]);
+      } catch (error) {
+        throw error instanceof CartError ? error : new CartError(400, "The request body is not valid JSON");
+      }
+      const answer = url.pathname === "/cart/add.js" ? addToCart(shop.catalog, cart, body) : updateCart(shop.catalog, cart, body);
+      sendJson(response, 200, JSON.stringify(answer), headers);
+    } catch (error) {
+      if (!(error instanceof CartError)) throw error;
+      sendJson(response, error.status, JSON.stringify({ status: error.status, message: "Cart Error", description: error.description }), headers);
+    }
   }
 
   /** Forwards like Shopify: cookies stripped, shop/path_prefix/timestamp/logged_in_customer_id added and signed, bodies streamed. */
@@ -224,10 +285,11 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       return adminGraphql(request, response, url, admin[1]!);
     }
     if (url.pathname === APP_PROXY_PREFIX || url.pathname.startsWith(`${APP_PROXY_PREFIX}/`)) return appProxy(request, response, url);
+    if (url.pathname === "/cart.js" || url.pathname === "/cart/add.js" || url.pathname === "/cart/update.js") return cartApi(request, response, url);
     if (request.method !== "GET" && request.method !== "HEAD") return response.writeHead(405, { Allow: "GET" }).end();
     if (/^\/images\/[^/]+\.svg$/.test(url.pathname)) return productImage(request, response, url);
     if (url.pathname.startsWith("/extension-assets/")) return extensionAsset(response, url);
-    if (url.pathname === "/" || /^\/(products|collections)\/[^/]+$/.test(url.pathname)) return storefront(request, response, url);
+    if (url.pathname === "/" || url.pathname === "/cart" || /^\/(products|collections)\/[^/]+$/.test(url.pathname)) return storefront(request, response, url);
     response.writeHead(404, { "Content-Type": "text/plain" }).end("Not found");
   }
 
@@ -256,5 +318,6 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       if (!entry) throw new Error(`The fake Shopify has no shop ${shop}; it serves ${[...shops.keys()].join(", ")}`);
       entry.appEmbedEnabled = enabled;
     },
+    cart: (shop, token) => carts.get(`${shop} ${token}`),
   };
 }

@@ -12,6 +12,8 @@ export interface StorefrontContext {
   catalog: DemoCatalog;
   customer: DemoCustomer | null;
   appEmbedEnabled: boolean;
+  /** Items in the visitor's cart, for the header's cart link. */
+  cartItemCount?: number;
 }
 
 export interface StorefrontPage {
@@ -98,6 +100,7 @@ function pageType(requestPath: string): string {
   if (requestPath.startsWith("/products/")) return "product";
   if (requestPath.startsWith("/collections/")) return "collection";
   if (requestPath.startsWith("/apps/")) return "page";
+  if (requestPath === "/cart") return "cart";
   return "index";
 }
 
@@ -194,7 +197,7 @@ main{max-width:1200px;margin:0 auto;padding:24px 32px 64px}.hero{padding:32px 0 
 .product img{width:100%;height:auto;border-radius:12px}.product h1{margin:4px 0}.product-price{font-size:20px}.field{display:flex;flex-direction:column;gap:4px;margin:12px 0;font-size:14px}
 .button{font:inherit;padding:12px 24px;border-radius:8px;border:0;background:#1a1a1a;color:#fff}.button[disabled]{opacity:.5}.stock{font-size:14px;color:#2e6b3f}
 .tags span{display:inline-block;margin:0 6px 6px 0;padding:2px 10px;border-radius:12px;background:#eeece4;font-size:13px}
-#consent-banner{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:12px;align-items:center;justify-content:center;padding:12px 24px;background:#1f2a24;color:#fff;font-size:14px}
+#consent-banner{position:fixed;top:0;left:0;right:0;z-index:10;display:flex;flex-wrap:wrap;gap:12px;align-items:center;justify-content:center;padding:12px 24px;background:#1f2a24;color:#fff;font-size:14px}
 #consent-banner[hidden]{display:none}#consent-banner button{font:inherit;padding:6px 14px;border-radius:6px;border:1px solid #fff;background:transparent;color:#fff;cursor:pointer}#consent-banner button[data-consent="accept"]{background:#fff;color:#1f2a24}
 footer{padding:24px 32px;border-top:1px solid #e6e4dc;color:#666;font-size:14px;display:flex;gap:16px;justify-content:center}footer button{font:inherit;background:none;border:0;text-decoration:underline;cursor:pointer;color:inherit}
 @media (max-width:749px){.product{grid-template-columns:1fr}.site-header,main{padding-left:16px;padding-right:16px}}`;
@@ -245,17 +248,17 @@ const CUSTOMER_PRIVACY_SCRIPT = `
       callback(error);
     }, 0);
   };
-  // This script runs in the <head>, and the API can load before the parser has reached the banner: wire it once the
-  // document is parsed.
+  // This script runs in <head>: the banner is wired once the body has been parsed. It floats over the page, as
+  // Shopify's does, so showing it late moves nothing (no layout shift to blame on whichever script ran first).
   function whenParsed(callback) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", callback, { once: true });
     else callback();
   }
   shopify.loadFeatures([{ name: "consent-tracking-api", version: "0.1" }], function (error) {
     if (error) return;
-    whenParsed(showBanner);
+    whenParsed(wireBanner);
   });
-  function showBanner() {
+  function wireBanner() {
     var banner = document.getElementById("consent-banner");
     banner.hidden = !customerPrivacy.shouldShowBanner();
     banner.addEventListener("click", function (event) {
@@ -291,7 +294,7 @@ ${embeds.head}</head>
 <header class="site-header">
   <a class="logo" href="/">${escapeHtml(catalog.shop.name)}</a>
   <nav aria-label="Collections">${link("/collections/all", "Shop all")}${types.map((type) => link(`/collections/${collectionHandle(type)}`, type)).join("")}</nav>
-  <div class="account">${accountArea(context)}</div>
+  <div class="account"><a href="/cart">Cart (${context.cartItemCount ?? 0})</a> ${accountArea(context)}</div>
 </header>
 <main>
 ${main}
@@ -349,4 +352,163 @@ export function productImageSvg(product: DemoProduct): string {
 <text x="300" y="${lines.length > 1 ? 448 : 470}" font-family="system-ui,sans-serif" font-size="38" font-weight="600" text-anchor="middle" fill="hsl(${hue} 45% 18%)">${text}</text>
 <text x="300" y="540" font-family="system-ui,sans-serif" font-size="22" text-anchor="middle" fill="hsl(${hue} 30% 30%)">${escapeHtml(product.vendor)}</text>
 </svg>`;
+}
+
+/**
+ * The Online Store's cart as the AJAX Cart API sees it: line items by variant, a note and cart attributes, kept per
+ * `cart` cookie. Amounts are in the shop's currency's minor units, as Shopify's cart JSON has them.
+ */
+export interface StorefrontCart {
+  token: string;
+  note: string | null;
+  attributes: Record<string, string>;
+  lines: Array<{ variantId: string; quantity: number; properties: Record<string, string> }>;
+}
+
+/** An AJAX Cart API refusal, answered as Shopify does: `{ status, message: "Cart Error", description }`. */
+export class CartError extends Error {
+  override name = "CartError";
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+const cents = (amount: string) => Math.round(Number(amount) * 100);
+
+function findVariant(catalog: DemoCatalog, variantId: string) {
+  for (const product of catalog.products) {
+    if (product.status !== "ACTIVE") continue;
+    const variant = product.variants.find((candidate) => candidate.legacyResourceId === variantId);
+    if (variant) return { product, variant };
+  }
+  return null;
+}
+
+function lineItemJson(catalog: DemoCatalog, line: StorefrontCart["lines"][number]) {
+  const { product, variant } = findVariant(catalog, line.variantId)!;
+  const price = cents(variant.price);
+  return {
+    id: Number(variant.legacyResourceId),
+    properties: line.properties,
+    quantity: line.quantity,
+    variant_id: Number(variant.legacyResourceId),
+    key: `${variant.legacyResourceId}:${Object.keys(line.properties).length ? "p" : "0"}`,
+    title: variant.title === "Default Title" ? product.title : `${product.title} - ${variant.title}`,
+    price,
+    original_price: price,
+    final_price: price,
+    line_price: price * line.quantity,
+    final_line_price: price * line.quantity,
+    sku: variant.sku,
+    vendor: product.vendor,
+    product_id: Number(product.legacyResourceId),
+    handle: product.handle,
+    url: `/products/${product.handle}?variant=${variant.legacyResourceId}`,
+    image: product.imageUrl,
+    product_title: product.title,
+    product_type: product.productType,
+    variant_title: variant.title === "Default Title" ? null : variant.title,
+    options_with_values: variant.selectedOptions.map((option) => ({ name: option.name, value: option.value })),
+    requires_shipping: true,
+  };
+}
+
+/** `GET /cart.js`. */
+export function cartJson(catalog: DemoCatalog, cart: StorefrontCart) {
+  const items = cart.lines.map((line) => lineItemJson(catalog, line));
+  const total = items.reduce((sum, item) => sum + item.line_price, 0);
+  return {
+    token: cart.token,
+    note: cart.note,
+    attributes: cart.attributes,
+    original_total_price: total,
+    total_price: total,
+    total_discount: 0,
+    total_weight: 0,
+    item_count: items.reduce((sum, item) => sum + item.quantity, 0),
+    items,
+    requires_shipping: items.length > 0,
+    currency: catalog.shop.currencyCode,
+    items_subtotal_price: total,
+    cart_level_discount_applications: [],
+  };
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null && item !== undefined).map(([key, item]) => [key, String(item)]));
+}
+
+/**
+ * `POST /cart/add.js` with `{ items: [{ id, quantity, properties }] }` or a single `{ id, quantity }`: a variant of an
+ * active product, in stock or sold on backorder, else nothing is added (Shopify adds all or none). Answers the added
+ * lines (`{ items }`, or the one line for a single id).
+ */
+export function addToCart(catalog: DemoCatalog, cart: StorefrontCart, body: Record<string, unknown>) {
+  const single = !Array.isArray(body.items);
+  const requested = (single ? [body] : (body.items as unknown[])).map((item) => (item && typeof item === "object" ? (item as Record<string, unknown>) : {}));
+  if (requested.length === 0) throw new CartError(422, "Parameter Missing or Invalid: Required parameter missing or invalid: items");
+  const additions = requested.map((item) => {
+    const variantId = String(item.id ?? "");
+    const quantity = item.quantity === undefined ? 1 : Number(item.quantity);
+    if (!/^\d+$/.test(variantId)) throw new CartError(422, "Parameter Missing or Invalid: Required parameter missing or invalid: id");
+    if (!Number.isInteger(quantity) || quantity < 1) throw new CartError(422, "Parameter Missing or Invalid: quantity must be a positive whole number");
+    const found = findVariant(catalog, variantId);
+    if (!found) throw new CartError(404, "Cannot find variant");
+    const inCart = cart.lines.find((line) => line.variantId === variantId)?.quantity ?? 0;
+    const { product, variant } = found;
+    const name = variant.title === "Default Title" ? product.title : `${product.title} - ${variant.title}`;
+    if (variant.inventoryPolicy === "DENY" && variant.inventoryQuantity <= 0) throw new CartError(422, `The product '${name}' is already sold out.`);
+    if (variant.inventoryPolicy === "DENY" && inCart + quantity > variant.inventoryQuantity) {
+      throw new CartError(422, `You can only add ${variant.inventoryQuantity} ${name} to the cart.`);
+    }
+    return { variantId, quantity, properties: stringRecord(item.properties) };
+  });
+  const added = additions.map((addition) => {
+    const line = cart.lines.find((candidate) => candidate.variantId === addition.variantId);
+    if (line) line.quantity += addition.quantity;
+    else cart.lines.push(addition);
+    return lineItemJson(catalog, line ?? addition);
+  });
+  return single ? added[0] : { items: added };
+}
+
+/**
+ * `POST /cart/update.js`: `attributes` are merged key by key (an empty or null value removes one), `note` replaces
+ * the note, `updates` sets quantities by variant id (0 removes the line). Answers the cart.
+ */
+export function updateCart(catalog: DemoCatalog, cart: StorefrontCart, body: Record<string, unknown>) {
+  if (body.attributes !== undefined) {
+    if (!body.attributes || typeof body.attributes !== "object" || Array.isArray(body.attributes)) throw new CartError(422, "Parameter Missing or Invalid: attributes must be an object");
+    for (const [key, value] of Object.entries(body.attributes)) {
+      if (value === null || value === "") delete cart.attributes[key];
+      else cart.attributes[key] = String(value);
+    }
+  }
+  if (body.note !== undefined) cart.note = body.note === null ? null : String(body.note);
+  if (body.updates !== undefined) {
+    for (const [variantId, value] of Object.entries(stringRecord(body.updates))) {
+      const quantity = Number(value);
+      if (!findVariant(catalog, variantId)) throw new CartError(404, "Cannot find variant");
+      cart.lines = cart.lines.filter((line) => line.variantId !== variantId || quantity > 0);
+      const line = cart.lines.find((candidate) => candidate.variantId === variantId);
+      if (line) line.quantity = quantity;
+      else if (quantity > 0) cart.lines.push({ variantId, quantity, properties: {} });
+    }
+  }
+  return cartJson(catalog, cart);
+}
+
+/** `/cart`: what is in the cart, and its attributes as a checkout would carry them. */
+export async function renderCartPage(context: StorefrontContext, cart: StorefrontCart | null): Promise<StorefrontPage> {
+  const json = cart ? cartJson(context.catalog, cart) : null;
+  const currency = context.catalog.shop.currencyCode;
+  const rows = (json?.items ?? []).map((item) => `<tr><td><a href="${item.url}">${escapeHtml(item.title)}</a></td><td>${item.quantity}</td><td>${formatMoney((item.line_price / 100).toFixed(2), currency)}</td></tr>`).join("");
+  const main = rows
+    ? `<h1>Your cart</h1><table class="cart"><thead><tr><th>Product</th><th>Quantity</th><th>Total</th></tr></thead><tbody>${rows}</tbody></table><p class="product-price">Subtotal ${formatMoney(((json?.total_price ?? 0) / 100).toFixed(2), currency)}</p>`
+    : `<h1>Your cart is empty</h1><p><a href="/">Continue shopping</a></p>`;
+  return { status: 200, html: layout(context, "/cart", `Your cart – ${context.catalog.shop.name}`, main, await renderAppEmbeds(context, "/cart")) };
 }

@@ -1,5 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { ChatApiError, consentFrom, endpoints, klaviyoExchangeId, parseConfig, parseConversationView, readableTextColor, validateIdentity, WidgetConfigError } from "./api";
+import {
+  cartEndpoints,
+  cartErrorMessage,
+  ChatApiError,
+  consentFrom,
+  endpoints,
+  formatPrice,
+  klaviyoExchangeId,
+  newestCreatedAt,
+  numericVariantId,
+  parseConfig,
+  parseConversationView,
+  readableTextColor,
+  textDirection,
+  validateIdentity,
+  WidgetConfigError,
+} from "./api";
 
 const PROXY = "/apps/customer-agent";
 
@@ -9,6 +25,62 @@ describe("endpoints", () => {
     expect(endpoints.sendMessage(PROXY, "c1")).toBe("/apps/customer-agent/conversations/c1/messages");
     expect(endpoints.escalate(PROXY, "c1")).toBe("/apps/customer-agent/conversations/c1/escalate");
     expect(endpoints.conversation(PROXY, "a/b?c", "x y&z")).toBe("/apps/customer-agent/conversations/a%2Fb%3Fc?anonymousId=x%20y%26z");
+    expect(endpoints.conversation(PROXY, "c1", "s1", "2026-12-02T10:00:00.000Z")).toBe("/apps/customer-agent/conversations/c1?anonymousId=s1&after=2026-12-02T10%3A00%3A00.000Z");
+  });
+
+  it("puts the AJAX Cart API under the storefront's locale root, and never off the shop's domain", () => {
+    expect(cartEndpoints.add("/")).toBe("/cart/add.js");
+    expect(cartEndpoints.update("/fr")).toBe("/fr/cart/update.js");
+    expect(cartEndpoints.cart("/fr/")).toBe("/fr/cart.js");
+    expect(cartEndpoints.add("//evil.example/")).toBe("/cart/add.js");
+  });
+});
+
+describe("newestCreatedAt", () => {
+  it("moves the poll cursor to the newest message, never back", () => {
+    const at = (createdAt: string) => ({ createdAt });
+    expect(newestCreatedAt([], null)).toBeNull();
+    expect(newestCreatedAt([at("2026-12-02T10:00:01.000Z"), at("2026-12-02T10:00:00.500Z")], null)).toBe("2026-12-02T10:00:01.000Z");
+    expect(newestCreatedAt([at("2026-12-02T09:00:00.000Z")], "2026-12-02T10:00:00.000Z")).toBe("2026-12-02T10:00:00.000Z");
+  });
+});
+
+describe("formatPrice", () => {
+  it("writes the shop's currency the shopper's way", () => {
+    expect(formatPrice("1234.5", "USD", "en-US")).toBe("$1,234.50");
+    expect(formatPrice("19", "EUR", "fr-FR")).toBe("19,00\u00a0€");
+    expect(formatPrice("19", "EUR", "de")).toBe("19,00\u00a0€");
+  });
+
+  it("still shows a readable price for a locale or currency Intl does not know", () => {
+    expect(formatPrice("5", "NOPE!", "en")).toBe("5.00 NOPE!");
+  });
+});
+
+describe("numericVariantId", () => {
+  it("takes the number /cart/add.js wants from a numeric id or a gid", () => {
+    expect(numericVariantId("44012345678901")).toBe(44012345678901);
+    expect(numericVariantId("gid://shopify/ProductVariant/44012345678901")).toBe(44012345678901);
+    expect(numericVariantId(null)).toBeNull();
+    expect(numericVariantId("gid://shopify/ProductVariant/")).toBeNull();
+  });
+});
+
+describe("cartErrorMessage", () => {
+  it("shows the store's own words for a refused add to cart", () => {
+    expect(cartErrorMessage({ status: 422, message: "Cart Error", description: "The product 'Tee - M' is already sold out." }, "fallback")).toBe("The product 'Tee - M' is already sold out.");
+    expect(cartErrorMessage({ message: "Cart Error" }, "fallback")).toBe("Cart Error");
+    expect(cartErrorMessage(null, "fallback")).toBe("fallback");
+  });
+});
+
+describe("textDirection", () => {
+  it("follows the page's dir, else the locale's script", () => {
+    expect(textDirection("rtl", "en")).toBe("rtl");
+    expect(textDirection("", "ar")).toBe("rtl");
+    expect(textDirection("", "he-IL")).toBe("rtl");
+    expect(textDirection("", "fr")).toBe("ltr");
+    expect(textDirection("ltr", "ar")).toBe("ltr");
   });
 });
 
@@ -36,12 +108,13 @@ describe("klaviyoExchangeId", () => {
 });
 
 describe("parseConfig", () => {
-  const valid = { shop: "s.myshopify.com", proxyPath: "/apps/customer-agent/", locale: "fr", customer: { id: 7301234560001, email: "ada@example.com" }, settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut" }, strings: { send: "Envoyer" } };
+  const valid = { shop: "s.myshopify.com", proxyPath: "/apps/customer-agent/", panelScript: "//cdn.shopify.com/extensions/abc/assets/widget-panel.js", locale: "fr", customer: { id: 7301234560001, email: "ada@example.com" }, settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut" }, strings: { send: "Envoyer" } };
 
   it("reads the embed's config, normalising the customer id to a string", () => {
     expect(parseConfig(JSON.stringify(valid))).toMatchObject({
       shop: "s.myshopify.com",
       proxyPath: "/apps/customer-agent",
+      panelScript: "//cdn.shopify.com/extensions/abc/assets/widget-panel.js",
       locale: "fr",
       customer: { id: "7301234560001", email: "ada@example.com" },
       settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut" },
@@ -54,6 +127,12 @@ describe("parseConfig", () => {
     expect(config.customer).toBeNull();
     expect(config.settings).toEqual({ accentColor: "#1f6f5c", position: "right", showOnMobile: true, greeting: "Hi! How can we help?" });
     expect(config.strings.send).toBe("Send");
+  });
+
+  it("refuses a panel script that is not a URL", () => {
+    for (const panelScript of [undefined, "javascript:alert(1)", "widget-panel.js"]) {
+      expect(() => parseConfig(JSON.stringify({ ...valid, panelScript }))).toThrow(/panelScript/);
+    }
   });
 
   it("refuses a missing or broken config, and a proxy path off the shop's domain", () => {
@@ -89,7 +168,16 @@ describe("parseConversationView", () => {
 
   it("keeps the messages it knows how to show", () => {
     const view = parseConversationView({ conversationId: "c1", status: "escalated", messages: [message, { ...message, id: "m2", author: "robot" }, { id: "m3" }] });
-    expect(view).toEqual({ conversationId: "c1", status: "escalated", agentTyping: false, messages: [message] });
+    expect(view).toEqual({ conversationId: "c1", status: "escalated", agentTyping: false, messages: [{ ...message, parts: [] }] });
+  });
+
+  it("keeps the parts it can render and leaves the rest to the message's text", () => {
+    const card = { type: "product", productId: "gid://shopify/Product/1", title: "Tee", url: "https://s.example/products/tee", imageUrl: null, price: "19.00", compareAtPrice: "25.00", currencyCode: "EUR", variantId: "4401" };
+    const replies = { type: "quick-replies", replies: [{ label: "Yes, that helped", action: "confirm-resolved" }, { label: "Talk to a person", action: "handoff" }] };
+    const order = { type: "order", name: "#1001", placedAt: "2026-11-01T10:00:00.000Z", financialStatus: "PAID", fulfillmentStatus: null, totalPrice: "40.00", currencyCode: "USD", lineItems: [{ title: "Tee", quantity: 2, sku: "T-1" }], tracking: [], statusUrl: null };
+    const parts = [card, replies, order, { ...card, price: 19 }, { type: "video", url: "x" }, { type: "quick-replies", replies: [{ label: "Buy", action: "checkout" }] }];
+    const view = parseConversationView({ conversationId: "c1", status: "open", messages: [{ ...message, parts }] });
+    expect(view.messages[0]!.parts).toEqual([card, replies, order]);
   });
 
   it("rejects an answer that is not a conversation", () => {

@@ -8,12 +8,15 @@
  *   POST {proxyPath}/conversations/{conversationId}/messages
  *        { anonymousId, message, email?, phone?, consent: { analytics, marketing } }
  *   POST {proxyPath}/conversations/{conversationId}/escalate   { anonymousId }
- *   GET  {proxyPath}/conversations/{conversationId}?anonymousId={anonymousId}
+ *   GET  {proxyPath}/conversations/{conversationId}?anonymousId={anonymousId}[&after={createdAt}]
+ *        (with `after`, only the messages created at or after that time: a poll asks for what is new)
  *
  * Every call answers 200 with
  *   { conversationId, status: "open"|"escalated"|"resolved"|"closed",
  *     agentTyping: boolean,
- *     messages: [{ id, author: "shopper"|"agent"|"staff"|"system", body, parts, createdAt }] }   (all messages, oldest first)
+ *     messages: [{ id, author: "shopper"|"agent"|"staff"|"system", body, parts, createdAt }] }   (oldest first)
+ * `parts` are an agent message's structured parts (app/agent/types.ts MessagePart): product cards, an order card,
+ * links and quick replies; the body always says the same on its own, so a part this widget cannot read is skipped.
  * or 4xx with { error: "<message the shopper may read>" }; 404 when the conversation is not this shopper's.
  * `email`/`phone` come from `CustomerAgent.identify()` or the logged-in customer; `klaviyoExchangeId` from
  * Klaviyo's `__kla_id` cookie; consent values are null when the store has no Customer Privacy API, or it had not
@@ -24,10 +27,51 @@
 export type MessageAuthor = "shopper" | "agent" | "staff" | "system";
 export type ConversationStatus = "open" | "escalated" | "resolved" | "closed";
 
+export interface ProductCard {
+  type: "product";
+  productId: string;
+  title: string;
+  url: string;
+  imageUrl: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  currencyCode: string;
+  variantId: string | null;
+}
+
+export interface OrderCard {
+  type: "order";
+  name: string;
+  placedAt: string;
+  financialStatus: string | null;
+  fulfillmentStatus: string | null;
+  totalPrice: string;
+  currencyCode: string;
+  lineItems: Array<{ title: string; quantity: number }>;
+  tracking: Array<{ company: string | null; number: string | null; url: string | null }>;
+  statusUrl: string | null;
+}
+
+export interface LinkPart {
+  type: "link";
+  title: string;
+  url: string;
+}
+
+export type QuickReplyAction = "confirm-resolved" | "handoff";
+
+export interface QuickRepliesPart {
+  type: "quick-replies";
+  replies: Array<{ label: string; action: QuickReplyAction }>;
+}
+
+export type MessagePart = ProductCard | OrderCard | LinkPart | QuickRepliesPart;
+
 export interface ChatMessage {
   id: string;
   author: MessageAuthor;
   body: string;
+  parts: MessagePart[];
   createdAt: string;
 }
 
@@ -59,6 +103,24 @@ export interface WidgetStrings {
   talkToPerson: string;
   typing: string;
   unavailable: string;
+  you: string;
+  assistant: string;
+  team: string;
+  addToCart: string;
+  adding: string;
+  addedToCart: string;
+  viewCart: string;
+  regularPrice: string;
+  salePrice: string;
+  personAsked: string;
+  order: string;
+  orderPlaced: string;
+  orderStatus: string;
+  orderTotal: string;
+  orderItems: string;
+  orderTracking: string;
+  orderStatusPage: string;
+  newMessages: string;
 }
 
 export interface WidgetConfig {
@@ -66,6 +128,8 @@ export interface WidgetConfig {
   proxyPath: string;
   locale: string;
   customer: { id: string; email: string | null } | null;
+  /** The panel's script (the loader fetches it on first interaction or idle time). */
+  panelScript: string;
   settings: { accentColor: string; greeting: string; position: "left" | "right"; showOnMobile: boolean };
   strings: WidgetStrings;
 }
@@ -80,6 +144,24 @@ const DEFAULT_STRINGS: WidgetStrings = {
   talkToPerson: "Talk to a person",
   typing: "The assistant is typing",
   unavailable: "The chat is unavailable right now. Please try again in a moment.",
+  you: "You",
+  assistant: "Assistant",
+  team: "From our team",
+  addToCart: "Add to cart",
+  adding: "Adding…",
+  addedToCart: "Added to your cart.",
+  viewCart: "View cart",
+  regularPrice: "Regular price",
+  salePrice: "Sale price",
+  personAsked: "We've asked a person on our team to reply. They'll answer here, so you can keep browsing.",
+  order: "Order",
+  orderPlaced: "Placed",
+  orderStatus: "Status",
+  orderTotal: "Total",
+  orderItems: "Items",
+  orderTracking: "Tracking",
+  orderStatusPage: "Order status page",
+  newMessages: "New messages",
 };
 const DEFAULT_ACCENT = "#1f6f5c";
 const AUTHORS: ReadonlyArray<string> = ["shopper", "agent", "staff", "system"];
@@ -91,8 +173,24 @@ export const endpoints = {
   startConversation: (proxyPath: string) => `${proxyPath}/conversations`,
   sendMessage: (proxyPath: string, conversationId: string) => `${conversationPath(proxyPath, conversationId)}/messages`,
   escalate: (proxyPath: string, conversationId: string) => `${conversationPath(proxyPath, conversationId)}/escalate`,
-  conversation: (proxyPath: string, conversationId: string, anonymousId: string) => `${conversationPath(proxyPath, conversationId)}?anonymousId=${encodeURIComponent(anonymousId)}`,
+  conversation: (proxyPath: string, conversationId: string, anonymousId: string, after?: string | null) =>
+    `${conversationPath(proxyPath, conversationId)}?anonymousId=${encodeURIComponent(anonymousId)}${after ? `&after=${encodeURIComponent(after)}` : ""}`,
 };
+
+/** Shopify's AJAX Cart API, under the storefront's locale root (`Shopify.routes.root`, e.g. "/fr/"). */
+export const cartEndpoints = {
+  cart: (root: string) => `${normalRoot(root)}cart.js`,
+  add: (root: string) => `${normalRoot(root)}cart/add.js`,
+  update: (root: string) => `${normalRoot(root)}cart/update.js`,
+  page: (root: string) => `${normalRoot(root)}cart`,
+};
+
+function normalRoot(root: string): string {
+  return /^\/(?!\/)/.test(root) ? root.replace(/\/*$/, "/") : "/";
+}
+
+/** The cart attribute the order webhook reads from `note_attributes`; the leading `_` hides it at checkout. */
+export const CONVERSATION_ATTRIBUTE = "_customer_agent_conversation";
 
 export class WidgetConfigError extends Error {
   override name = "WidgetConfigError";
@@ -131,8 +229,10 @@ export function parseConfig(json: string | null | undefined): WidgetConfig {
   const settings = isRecord(raw.settings) ? raw.settings : {};
   const strings = isRecord(raw.strings) ? raw.strings : {};
   const customer = isRecord(raw.customer) && (typeof raw.customer.id === "string" || typeof raw.customer.id === "number") ? raw.customer : null;
+  if (typeof raw.panelScript !== "string" || !/^(https:)?\/\/|^\/(?!\/)/.test(raw.panelScript)) throw new WidgetConfigError("#customer-agent-config needs panelScript, the panel's asset URL");
   return {
     shop: raw.shop,
+    panelScript: raw.panelScript,
     proxyPath: raw.proxyPath.replace(/\/+$/, ""),
     locale: text(raw.locale, "en"),
     customer: customer ? { id: String(customer.id), email: typeof customer.email === "string" ? customer.email : null } : null,
@@ -178,15 +278,80 @@ export function validateIdentity(input: unknown): Identity {
   return { ...(typeof email === "string" ? { email: email.trim() } : {}), ...(typeof phone === "string" ? { phone: phone.trim() } : {}) };
 }
 
+const str = (value: unknown): value is string => typeof value === "string";
+const strOrNull = (value: unknown): value is string | null => value === null || typeof value === "string";
+
+/** Only parts whose every field this widget reads has the right type; anything else is left to the message's text. */
+export function parseParts(value: unknown): MessagePart[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((part): part is MessagePart => {
+    if (!isRecord(part)) return false;
+    switch (part.type) {
+      case "product":
+        return str(part.productId) && str(part.title) && str(part.url) && strOrNull(part.imageUrl) && str(part.price) && strOrNull(part.compareAtPrice) && str(part.currencyCode) && strOrNull(part.variantId);
+      case "order":
+        return (
+          str(part.name) && str(part.placedAt) && strOrNull(part.financialStatus) && strOrNull(part.fulfillmentStatus) && str(part.totalPrice) && str(part.currencyCode) &&
+          Array.isArray(part.lineItems) && part.lineItems.every((item) => isRecord(item) && str(item.title) && typeof item.quantity === "number") &&
+          Array.isArray(part.tracking) && part.tracking.every((item) => isRecord(item) && strOrNull(item.company) && strOrNull(item.number) && strOrNull(item.url)) &&
+          strOrNull(part.statusUrl)
+        );
+      case "link":
+        return str(part.title) && str(part.url);
+      case "quick-replies":
+        return Array.isArray(part.replies) && part.replies.every((reply) => isRecord(reply) && str(reply.label) && (reply.action === "confirm-resolved" || reply.action === "handoff"));
+      default:
+        return false;
+    }
+  });
+}
+
 /** Checks the app's answer; messages by authors this widget does not know are left out rather than shown wrongly. */
 export function parseConversationView(body: unknown): ConversationView {
   if (!isRecord(body) || typeof body.conversationId !== "string" || !STATUSES.includes(String(body.status)) || !Array.isArray(body.messages)) {
     throw new ChatApiError(502, "The chat answered with something unexpected");
   }
-  const messages = body.messages.filter(
-    (message): message is ChatMessage => isRecord(message) && typeof message.id === "string" && typeof message.body === "string" && typeof message.createdAt === "string" && AUTHORS.includes(String(message.author)),
-  );
+  const messages = body.messages
+    .filter((message): message is Record<string, unknown> => isRecord(message) && str(message.id) && str(message.body) && str(message.createdAt) && AUTHORS.includes(String(message.author)))
+    .map((message) => ({ id: message.id as string, author: message.author as MessageAuthor, body: message.body as string, parts: parseParts(message.parts), createdAt: message.createdAt as string }));
   return { conversationId: body.conversationId, status: body.status as ConversationStatus, agentTyping: body.agentTyping === true, messages };
+}
+
+/** The poll cursor: the newest createdAt the widget has (ISO strings of one format compare as times). */
+export function newestCreatedAt(messages: ReadonlyArray<Pick<ChatMessage, "createdAt">>, current: string | null): string | null {
+  return messages.reduce<string | null>((newest, message) => (newest === null || message.createdAt > newest ? message.createdAt : newest), current);
+}
+
+/** A price in the shop's currency, written the shopper's way (`19,00 €` in French, `€19.00` in English). */
+export function formatPrice(amount: string, currencyCode: string, locale: string): string {
+  const value = Number(amount);
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode }).format(value);
+  } catch {
+    // An unknown locale tag or currency code: still a readable price.
+    return `${value.toFixed(2)} ${currencyCode}`;
+  }
+}
+
+/** /cart/add.js takes the variant's numeric id; cards may carry it as is or as a `gid://shopify/ProductVariant/…`. */
+export function numericVariantId(id: string | null): number | null {
+  const digits = id ? /(\d+)$/.exec(id)?.[1] : undefined;
+  return digits ? Number(digits) : null;
+}
+
+/** The AJAX Cart API's refusal (`{ status, message, description }`) in the store's own words. */
+export function cartErrorMessage(payload: unknown, fallback: string): string {
+  if (isRecord(payload)) {
+    if (str(payload.description) && payload.description.trim()) return payload.description;
+    if (str(payload.message) && payload.message.trim()) return payload.message;
+  }
+  return fallback;
+}
+
+/** Right-to-left scripts: the page's `dir`, else the storefront locale's language. */
+export function textDirection(documentDir: string, locale: string): "rtl" | "ltr" {
+  if (documentDir === "rtl" || documentDir === "ltr") return documentDir;
+  return /^(ar|he|fa|ur|ps|yi|dv|ku|sd|ug)\b/i.test(locale) ? "rtl" : "ltr";
 }
 
 /** The shopper's tracking choices from Shopify's Customer Privacy API; null where the store cannot tell. */

@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db.server";
+import { normalizeEmail, normalizePhone } from "../identity/normalize";
 
 const customerReference = z.object({
   customer: z.object({
@@ -10,13 +11,22 @@ const customerReference = z.object({
   }),
 });
 
+/** The customer's shoppers: by the identifiers they are known by now, and by any identifier they ever had. */
 function shopperMatch(shopId: string, customer: z.infer<typeof customerReference>["customer"]) {
+  const email = normalizeEmail(customer.email);
+  const phone = normalizePhone(customer.phone);
+  const identifiers = [
+    { kind: "shopify_customer" as const, value: customer.id },
+    ...(email ? [{ kind: "email" as const, value: email }] : []),
+    ...(phone ? [{ kind: "phone" as const, value: phone }] : []),
+  ];
   return {
     shopId,
     OR: [
       { shopifyCustomerId: customer.id },
-      ...(customer.email ? [{ email: customer.email.toLowerCase() }] : []),
-      ...(customer.phone ? [{ phone: customer.phone }] : []),
+      ...(email ? [{ email }] : []),
+      ...(phone ? [{ phone }] : []),
+      { identifiers: { some: { OR: identifiers } } },
     ],
   };
 }
@@ -52,7 +62,7 @@ export async function redactCustomer(shopDomain: string, payload: unknown) {
         shopId: shop.id,
         OR: [
           { shopifyCustomerId: customer.id },
-          ...(customer.email ? [{ email: customer.email.toLowerCase() }] : []),
+          ...(normalizeEmail(customer.email) ? [{ email: normalizeEmail(customer.email) }] : []),
         ],
       },
     }),

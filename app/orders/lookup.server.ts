@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { OrderDetails, OrderLookup, OrderProof } from "../agent/skills/tools";
 import { db } from "../db.server";
-import { normalizeEmail, normalizePhone } from "../identity/identity.server";
+import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { numericId } from "../shopify/ids";
 import { unauthenticated } from "../shopify.server";
 

@@ -37,7 +37,7 @@ const startInput = z.object({
   klaviyoExchangeId: storableText().max(200).nullish(),
   consent: consentInput,
 });
-const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, consent: true });
+const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, klaviyoExchangeId: true, consent: true });
 const escalateInput = z.object({ anonymousId });
 const conversationId = storableText().min(1).max(100);
 
@@ -61,7 +61,7 @@ async function authenticateProxy(request: Request): Promise<ProxyContext> {
   return { shop, loggedInCustomerId: new URL(request.url).searchParams.get("logged_in_customer_id") || null };
 }
 
-function claims(context: ProxyContext, input: z.infer<typeof messageInput> & { klaviyoExchangeId?: string | null }): ShopperClaims {
+function claims(context: ProxyContext, input: z.infer<typeof messageInput>): ShopperClaims {
   return {
     anonymousId: input.anonymousId,
     shopifyCustomerId: context.loggedInCustomerId,
@@ -75,7 +75,13 @@ function claims(context: ProxyContext, input: z.infer<typeof messageInput> & { k
 export async function handleStartConversation(request: Request): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, startInput);
-  const received = await answerShopperMessage(context.shop, { shopId: context.shop.id, channel: "web_chat", shopper: claims(context, input), body: input.message });
+  const received = await answerShopperMessage(context.shop, {
+    shopId: context.shop.id,
+    channel: "web_chat",
+    defaultCountry: context.shop.countryCode,
+    shopper: claims(context, input),
+    body: input.message,
+  });
   return readShopperConversation(context.shop.id, received.conversationId, input.anonymousId);
 }
 
@@ -85,6 +91,7 @@ export async function handleShopperMessage(request: Request, id: string): Promis
   const received = await answerShopperMessage(context.shop, {
     shopId: context.shop.id,
     channel: "web_chat",
+    defaultCountry: context.shop.countryCode,
     conversationId: parseInput(conversationId, id),
     shopper: claims(context, input),
     body: input.message,

@@ -42,6 +42,7 @@ export async function compileCustomerData(shopDomain: string, payload: unknown) 
   const shoppers = await db().shopper.findMany({
     where: shopperMatch(shop.id, customer),
     include: {
+      identifiers: true,
       conversations: { include: { messages: { orderBy: { createdAt: "asc" } } } },
       recommendations: true,
     },

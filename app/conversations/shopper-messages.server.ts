@@ -141,8 +141,8 @@ interface ReceivedRow {
 const FOREIGN_KEY_VIOLATION = "23503";
 
 /**
- * Stores one shopper message as one fact: the shopper (found or created by anonymous id, with every identifier
- * learnt since), the conversation (started, continued or reopened), the message and, for a new conversation the
+ * Stores one shopper message as one fact: the shopper (found by the message's keys or created, with every
+ * identifier it carries attached, including an email or phone typed in it), the conversation (started, continued or reopened), the message and, for a new conversation the
  * shopper's consent allows Klaviyo to hear about, Started Conversation in the outbox. One statement plus the
  * outbox write, in one transaction on the shared pool: this is the hot path under every agent turn.
  * `alsoInTransaction` lets the caller add its own work (queueing the agent's turn) to the same commit.

@@ -41,7 +41,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   await applyMigrations(databaseUrl);
 
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild & {
-    entry: { module: { startBackgroundWork(): Promise<{ stop(): Promise<void> }> } };
+    entry: { module: { startBackgroundWork(): Promise<{ stop(): Promise<void> }>; closeConnections(): Promise<void> } };
   };
   const app = express();
   app.disable("x-powered-by");
@@ -63,6 +63,8 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await background?.stop();
+        // Our connections end before the database stops, so PostgreSQL has none to terminate.
+        await build.entry.module.closeConnections();
         await embedded?.stop();
       })();
       return stopping;
@@ -72,20 +74,23 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 
 /**
  * Shut down in order on SIGINT/SIGTERM: stop taking requests, finish background work, then stop the database.
- * A second signal falls through to the default and ends the process at once.
+ * Further signals join the shutdown under way: a terminal's Ctrl+C reaches every process of the foreground group,
+ * and npm and tsx relay it once more, so one key press arrives more than once. Killing the process mid-way would
+ * leave the database to stop with our connections still open.
  */
 export function stopOnSignals(app: { stop(): Promise<void> }) {
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      app.stop().then(
-        () => process.exit(0),
-        (error) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    });
-  }
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= app.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./config.server";
+import { ConfigError, logLevel, parseConfig } from "./config.server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -48,5 +48,23 @@ describe("configuration", () => {
     for (const origin of ["http://localhost:4000", "http://127.0.0.1:4000", "http://[::1]:4000"]) {
       expect(parseConfig({ ...valid, NODE_ENV: "production", DEMO_MODE: "true", SHOPIFY_ADMIN_API_ORIGIN: origin }).DEMO_MODE).toBe(true);
     }
+  });
+
+  it("logs at warn in production and tests, at info in development, unless LOG_LEVEL says otherwise", () => {
+    expect(parseConfig({ ...valid, NODE_ENV: "production" }).LOG_LEVEL).toBe("warn");
+    expect(parseConfig({ ...valid, NODE_ENV: "test" }).LOG_LEVEL).toBe("warn");
+    expect(parseConfig({ ...valid, NODE_ENV: "development" }).LOG_LEVEL).toBe("info");
+    expect(parseConfig(valid).LOG_LEVEL).toBe("info");
+    expect(parseConfig({ ...valid, NODE_ENV: "production", LOG_LEVEL: "debug" }).LOG_LEVEL).toBe("debug");
+    expect(parseConfig({ ...valid, NODE_ENV: "production", LOG_LEVEL: "" }).LOG_LEVEL).toBe("warn");
+    expect(() => parseConfig({ ...valid, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL:/);
+  });
+
+  it("gives the logger the same level from LOG_LEVEL and NODE_ENV alone, before the rest of the environment is set", () => {
+    expect(logLevel({ NODE_ENV: "production" })).toBe("warn");
+    expect(logLevel({ NODE_ENV: "development" })).toBe("info");
+    expect(logLevel({ NODE_ENV: "production", LOG_LEVEL: "error" })).toBe("error");
+    // A bad value fails start-up in parseConfig; until then nothing from info up is lost.
+    expect(logLevel({ NODE_ENV: "production", LOG_LEVEL: "verbose" })).toBe("info");
   });
 });

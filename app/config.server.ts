@@ -7,9 +7,14 @@ const booleanFlag = z
 
 const optionalUrl = z.url().optional();
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Every variable the app reads. `.env.example` documents each one; keep the two in step. */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Default: warn in production and tests, info in development (see withLogLevel). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SHOPIFY_API_KEY: z.string().min(1, "the app's client id from the Partner Dashboard"),
   SHOPIFY_API_SECRET: z.string().min(1, "the app's client secret from the Partner Dashboard"),
@@ -35,6 +40,8 @@ const environmentSchema = z.object({
   /** Rewrites Admin API calls to this origin: the local fake Shopify in the demo and tests. */
   SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
   WORKERS: z.enum(["on", "off"]).default("on"),
+  /** Days an event Klaviyo accepted stays in the outbox (the delivery log) before the daily retention job deletes it. */
+  KLAVIYO_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Defaults for every shop's LLM brain (a shop's own settings win); all three set switches shops to the LLM brain. */
   AGENT_LLM_BASE_URL: optionalUrl,
   AGENT_LLM_MODEL: z.string().min(1).optional(),
@@ -47,16 +54,32 @@ const environmentSchema = z.object({
   DEMO_MODE: booleanFlag,
 });
 
-export type AppConfig = z.infer<typeof environmentSchema>;
+/**
+ * Production and test runs log warnings and errors only: a line per request costs a busy instance real time (issue 7
+ * measured 8 % of a chat request in synchronous log writes). Development shows what happens.
+ */
+function withLogLevel<T extends { NODE_ENV: string; LOG_LEVEL?: LogLevel | undefined }>(settings: T): T & { LOG_LEVEL: LogLevel } {
+  return { ...settings, LOG_LEVEL: settings.LOG_LEVEL ?? (settings.NODE_ENV === "development" ? "info" : "warn") };
+}
+
+const configSchema = environmentSchema.transform(withLogLevel);
+/** The logger's part alone: it can be needed before the rest of the environment is complete (see logLevel). */
+const loggingSchema = environmentSchema.pick({ NODE_ENV: true, LOG_LEVEL: true }).transform(withLogLevel);
+
+export type AppConfig = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** A blank line copied from .env.example means "not set", not "set to nothing". */
+function presentVariables(environment: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ""));
+}
+
 export function parseConfig(environment: Record<string, string | undefined>): AppConfig {
-  // A blank line copied from .env.example means "not set", not "set to nothing".
-  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ""));
-  const result = environmentSchema.safeParse(present);
+  const present = presentVariables(environment);
+  const result = configSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = issue.path.join(".");
@@ -84,6 +107,16 @@ function isLoopbackOrigin(origin: string | undefined): boolean {
   if (!origin) return false;
   const host = new URL(origin).hostname;
   return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The level LOG_LEVEL and NODE_ENV ask for, read without the rest of the config: the demo and the tests complete the
+ * environment while they start, and config() caches what it first reads. A bad value is reported by parseConfig at
+ * start-up; until then the logger shows everything from info up.
+ */
+export function logLevel(environment: Record<string, string | undefined>): LogLevel {
+  const result = loggingSchema.safeParse(presentVariables(environment));
+  return result.success ? result.data.LOG_LEVEL : "info";
 }
 
 let loaded: AppConfig | undefined;

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { config } from "./config.server";
+import { logger } from "./logger.server";
 
 declare global {
   var databasePool: pg.Pool | undefined;
@@ -25,7 +26,7 @@ export function pool(): pg.Pool {
     globalThis.databasePool = new pg.Pool({ connectionString: databaseUrl(), max: config().DATABASE_POOL_SIZE });
     // An idle connection the server closed (restart, failover, a dropped test database) is already out of the pool
     // and the next query opens a new one; unhandled, the event would crash the process.
-    globalThis.databasePool.on("error", (error) => console.warn(`[db] idle connection closed: ${error.message}`));
+    globalThis.databasePool.on("error", (error) => logger().warn({ source: "db" }, `idle connection closed: ${error.message}`));
   }
   return globalThis.databasePool;
 }

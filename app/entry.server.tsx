@@ -3,9 +3,18 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { closeDatabase } from "./db.server";
+import { stopJobQueue } from "./jobs/queue.server";
+import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startBackgroundWork } from "./jobs/background.server";
+
+/** The instance's connections (the pool, pg-boss's), ended on shutdown before an embedded database stops. */
+export async function closeConnections() {
+  await stopJobQueue();
+  await closeDatabase();
+}
 
 export const streamTimeout = 5000;
 
@@ -32,7 +41,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        console.error(error);
+        logger().error({ err: error }, "rendering the page failed");
       },
     });
     setTimeout(abort, streamTimeout + 1000);

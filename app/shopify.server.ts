@@ -1,10 +1,11 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
 import { db } from "./db.server";
 import { routeAdminApiTo } from "./shopify/admin-api-origin.server";
 import { CachedSessionStorage } from "./shopify/cached-session-storage.server";
+import { shopifyLogger } from "./shopify/logger.server";
 import { jobQueue, QUEUES } from "./jobs/queue.server";
 import { recordInstall } from "./shops/shops.server";
 
@@ -20,7 +21,8 @@ const shopify = shopifyApp({
   scopes: settings.SCOPES.split(","),
   appUrl: settings.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  logger: { level: settings.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
+  // Through the app's logger at LOG_LEVEL: at warn (production) the per-request INFO lines are never even formatted.
+  logger: shopifyLogger(settings.LOG_LEVEL),
   sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
   distribution: AppDistribution.AppStore,
   future: {

@@ -2,6 +2,7 @@
 const benches: Record<string, () => Promise<unknown>> = {
   chat: () => import("./chat"),
   klaviyo: () => import("./klaviyo"),
+  webhooks: () => import("./webhooks"),
 };
 
 const requested = process.argv[2];

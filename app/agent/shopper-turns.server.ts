@@ -3,6 +3,7 @@ import type { InstalledShop } from "../shops/shops.server";
 import { enqueueAgentTurn, runAgentTurn } from "./engine.server";
 import { agentSettings } from "./settings.server";
 import { agentTools } from "./tools.server";
+import { logger } from "../logger.server";
 
 /** Longer than an inline built-in turn can take: the backup job finds the turn answered and does nothing. */
 const INLINE_TURN_BACKUP_SECONDS = 30;
@@ -26,7 +27,7 @@ export async function answerShopperMessage(shop: Pick<InstalledShop, "settings">
       await runAgentTurn(received.messageId, { tools: agentTools });
     } catch (error) {
       // The message is stored and its backup job is queued: the shopper is answered when that job runs.
-      console.warn(`[agent] inline turn for message ${received.messageId} failed, its queued job will answer: ${(error as Error).message}`);
+      logger().warn({ source: "agent", messageId: received.messageId, err: error }, "inline turn failed; its queued job will answer");
     }
   }
   return received;

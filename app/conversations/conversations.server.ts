@@ -3,7 +3,7 @@ import { db, sqlOf, withTransaction, type Sql, type Transaction } from "../db.se
 import { mayShareWithKlaviyo } from "../identity/identity.server";
 import { ConversationNotFoundError } from "./shopper-messages.server";
 import type { ConversationFact, RecommendedProduct, ShopperIdentity } from "../klaviyo/events";
-import { recordKlaviyoEvent } from "../klaviyo/outbox.server";
+import { recordKlaviyoEvent, recordProfileUpdate } from "../klaviyo/outbox.server";
 import { scheduleRecommendationCheck } from "../orders/recommendation-outcome.server";
 import { readShopSettings } from "../settings/settings.server";
 
@@ -152,12 +152,20 @@ export async function resolveConversation(input: { shopId: string; conversationI
   });
 }
 
-/** Staff close a conversation in the admin: it leaves the inbox, and Klaviyo hears nothing (no AI resolution). */
+/**
+ * Staff close a conversation in the admin: it leaves the inbox, and Klaviyo hears no Conversation Resolved (no AI
+ * resolution). Closing an escalated one clears the shopper's Open Escalation profile property, so flows paused
+ * for a shopper waiting on support resume.
+ */
 export async function closeConversation(input: { shopId: string; conversationId: string }) {
   return db().$transaction(async (tx) => {
     const conversation = await loadOwned(tx, input.shopId, input.conversationId);
     if (conversation.status === "closed") return conversation;
-    return tx.conversation.update({ where: { id: conversation.id }, data: { status: "closed" } });
+    const closed = await tx.conversation.update({ where: { id: conversation.id }, data: { status: "closed" } });
+    if (conversation.status === "escalated" && mayShareWithKlaviyo(conversation.shopper)) {
+      await recordProfileUpdate(tx, input.shopId, identityOf(conversation.shopper), { kind: "escalation_closed", conversationId: conversation.id, occurredAt: new Date() }, conversation.id);
+    }
+    return closed;
   });
 }
 

@@ -1,16 +1,32 @@
-import type { ConversationStatus, Prisma } from "@prisma/client";
+import { ConversationStatus, type Prisma } from "@prisma/client";
+import { z } from "zod";
 import { db } from "../db.server";
 
 export const INBOX_PAGE_SIZE = 25;
 
+/** The inbox's address. A hand-edited or stale one (unknown status, malformed cursor) shows all, from the top, not an error. */
+const inboxQuery = z.object({
+  status: z.enum(ConversationStatus).optional().catch(undefined),
+  cursor: z.uuid().optional().catch(undefined),
+});
+
+export type InboxQuery = z.infer<typeof inboxQuery>;
+
+export function parseInboxQuery(params: URLSearchParams): InboxQuery {
+  return inboxQuery.parse(Object.fromEntries(params));
+}
+
 /** The merchant's inbox: newest activity first, escalated conversations (waiting for a person) on their own tab. */
-export async function listConversations(shopId: string, options: { status?: ConversationStatus; cursor?: string }) {
+export async function listConversations(shopId: string, options: InboxQuery) {
   const where: Prisma.ConversationWhereInput = { shopId, ...(options.status ? { status: options.status } : {}) };
+  // A cursor that is not one of this shop's conversations (deleted since, another shop's) starts from the top:
+  // Prisma would otherwise answer an empty page, which reads as "No conversations yet".
+  const cursor = options.cursor && (await db().conversation.count({ where: { id: options.cursor, shopId } })) ? options.cursor : undefined;
   const rows = await db().conversation.findMany({
     where,
     orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
     take: INBOX_PAGE_SIZE + 1,
-    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     include: {
       shopper: { select: { email: true, phone: true, shopifyCustomerId: true, anonymousId: true } },
       messages: { where: { author: "shopper" }, orderBy: { createdAt: "desc" }, take: 1, select: { body: true } },

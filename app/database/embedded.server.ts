@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { SupervisorMessage } from "./embedded-postgres-supervisor";
+import { logger } from "../logger.server";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -45,7 +46,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   );
   const exited = new Promise<void>((resolve) => supervisor.once("exit", () => resolve()));
   supervisor.on("message", (message: SupervisorMessage) => {
-    if (message.type === "error") console.error("[embedded-postgres]", message.message);
+    if (message.type === "error") logger().error({ source: "embedded-postgres" }, message.message);
   });
   await new Promise<void>((resolve, reject) => {
     supervisor.on("message", (message: SupervisorMessage) => {

@@ -105,6 +105,8 @@ describe("migrated schema", () => {
         data: {
           shopDomain: "s.myshopify.com", webhookId: randomUUID(), topic: "ORDERS_CREATE", apiVersion: "2026-10",
           triggeredAt: new Date(), payload: { id: 1 }, status: "failed", attempts: 2, error: "boom", result: { ok: true }, processedAt: new Date(),
+          // Due in an hour, so the running app's webhook worker does not claim the row between the write and the read.
+          nextAttemptAt: new Date(Date.now() + 3_600_000),
         },
       });
       expect(await db().webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toEqual(delivery);

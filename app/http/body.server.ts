@@ -6,7 +6,7 @@ import { HttpError } from "./errors";
  * read, and a body that streams past it (chunked, or lying about its length) is cut off there, so a client cannot
  * make the process hold more than the limit per request.
  */
-export async function readBoundedBody(request: Request, limitBytes: number): Promise<Uint8Array> {
+export async function readBoundedBody(request: Request, limitBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
   if (!request.body) return new Uint8Array();

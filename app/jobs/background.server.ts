@@ -6,7 +6,8 @@ import { syncPolicies } from "../knowledge/policies.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
 import { checkRecommendation, type RecommendationCheckJob } from "../orders/recommendation-outcome.server";
 import { syncRecentOrders } from "../orders/sync.server";
-import { processWebhookDelivery } from "../webhooks/process.server";
+import { applyRetention, RETENTION_SCHEDULE } from "../compliance/retention.server";
+import { startWebhookWorker } from "../webhooks/queue.server";
 import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
 
 export interface BackgroundWork {
@@ -19,8 +20,12 @@ export interface BackgroundWork {
  */
 export async function startBackgroundWork(): Promise<BackgroundWork> {
   const boss = await jobQueue();
-  await boss.work<{ deliveryId: string }>(QUEUES.processWebhook, { batchSize: 5, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    for (const job of jobs) await processWebhookDelivery(job.data.deliveryId);
+  // Webhook deliveries are their own queue (the WebhookDelivery table, ADR 005), not pg-boss jobs.
+  const webhooks = startWebhookWorker();
+  // Daily: processed webhook payloads and delivered outbox rows past their retention go (one instance runs it).
+  await boss.schedule(QUEUES.retention, RETENTION_SCHEDULE);
+  await boss.work(QUEUES.retention, async () => {
+    await applyRetention();
   });
   // After install: mirror the catalog and recent orders once; webhooks keep both current from then on.
   await boss.work<{ shop: string }>(QUEUES.initialSync, async ([job]) => {
@@ -43,6 +48,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   const klaviyo = await startKlaviyoDelivery();
   return {
     async stop() {
+      await webhooks.stop();
       await klaviyo.stop();
       await stopJobQueue();
     },

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { PgBoss } from "pg-boss";
 import { config } from "../config.server";
+import { logger } from "../logger.server";
 
 export const QUEUES = {
-  processWebhook: "webhooks.process",
+  retention: "data.retention",
   initialSync: "shops.initial-sync",
   agentTurn: "agent.turn",
   quietResolution: "agent.quiet-resolution",
@@ -34,7 +35,7 @@ export function jobQueue(): Promise<PgBoss> {
       supervise: working,
       schedule: working,
     });
-    boss.on("error", (error: Error) => console.error("[jobs]", error.message));
+    boss.on("error", (error: Error) => logger().error({ source: "jobs", err: error }, error.message));
     await boss.start();
     for (const name of Object.values(QUEUES)) {
       const expiry = QUEUE_EXPIRY_SECONDS[name];

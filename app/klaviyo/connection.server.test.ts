@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { decryptSecret, encryptSecret } from "../crypto.server";
 import { db } from "../db.server";
+import { logger } from "../logger.server";
 import { startFakeKlaviyo } from "../../fakes/klaviyo/server";
 import {
   completeOAuth,
@@ -64,7 +65,10 @@ describe("connecting with a private API key", () => {
     const shop = await newShop();
     const apiKey = newApiKey();
     fake.addAccount({ apiKey, accountId: "GOOD01", name: "Acme Outdoors" });
-    const logged = (["log", "info", "warn", "error"] as const).map((method) => vi.spyOn(console, method));
+    const logged = [
+      ...(["log", "info", "warn", "error"] as const).map((method) => vi.spyOn(console, method)),
+      ...(["debug", "info", "warn", "error"] as const).map((level) => vi.spyOn(logger(), level)),
+    ];
 
     const result = await connectWithApiKey(shop.id, `  ${apiKey}\n`);
 

@@ -6,6 +6,7 @@ import { db } from "../db.server";
 import { klaviyoClientFor, type KlaviyoAccount, type KlaviyoClient, type KlaviyoCredentials, type KlaviyoScope } from "./client.server";
 import { KlaviyoApiError } from "./errors";
 import { OUTBOX_CHANNEL } from "./outbox.server";
+import { logger } from "../logger.server";
 
 export interface KlaviyoScopeInfo {
   scope: KlaviyoScope;
@@ -295,9 +296,9 @@ async function revokeOAuthGrant(connection: KlaviyoConnection): Promise<void> {
       body: new URLSearchParams({ token: decryptSecret(connection.encryptedRefreshToken), token_type_hint: "refresh_token" }).toString(),
       signal: AbortSignal.timeout(config().KLAVIYO_REQUEST_TIMEOUT_MS),
     });
-    if (!response.ok) console.warn(`Klaviyo did not revoke the OAuth grant of account ${connection.accountId}: HTTP ${response.status}`);
+    if (!response.ok) logger().warn({ accountId: connection.accountId }, `Klaviyo did not revoke the OAuth grant: HTTP ${response.status}`);
   } catch (error) {
-    console.warn(`Klaviyo did not revoke the OAuth grant of account ${connection.accountId}: ${(error as Error).message}`);
+    logger().warn({ accountId: connection.accountId }, `Klaviyo did not revoke the OAuth grant: ${(error as Error).message}`);
   }
 }
 

@@ -13,6 +13,7 @@ import { profileWork } from "./delivery/profile-work.server";
 import { MARK_DELIVERED_EVERY, type AccountRound, type OutboundWork } from "./delivery/round.server";
 import { OUTBOX_CHANNEL } from "./outbox.server";
 import { backoffDelayMs, systemClock, type Clock } from "./pacing";
+import { logger } from "../logger.server";
 
 export type { DeliveryLimits } from "./delivery/account-pacing.server";
 
@@ -153,7 +154,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
       try {
         for (const connection of await leases.claim(maxAccounts - working.size, excludedAccounts())) {
           const work = workAccount(connection)
-            .catch((error: unknown) => console.error("[klaviyo-delivery]", `account ${connection.accountId}:`, (error as Error).message))
+            .catch((error: unknown) => logger().error({ source: "klaviyo-delivery", accountId: connection.accountId, err: error }, (error as Error).message))
             .finally(() => {
               working.delete(connection.id);
               notifier.requestWake();
@@ -161,7 +162,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
           working.set(connection.id, work);
         }
       } catch (error) {
-        if (!stopping.signal.aborted) console.error("[klaviyo-delivery]", (error as Error).message);
+        if (!stopping.signal.aborted) logger().error({ source: "klaviyo-delivery", err: error }, (error as Error).message);
       }
       await notifier.waitForWake();
     }

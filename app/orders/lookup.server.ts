@@ -4,6 +4,7 @@ import { db } from "../db.server";
 import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { numericId } from "../shopify/ids";
 import { unauthenticated } from "../shopify.server";
+import { logger } from "../logger.server";
 
 export type { OrderDetails, OrderLookup, OrderProof };
 
@@ -85,7 +86,7 @@ export async function lookupOrder(shopId: string, proof: OrderProof): Promise<Or
   try {
     live = await liveCandidates(shop, number, customerId);
   } catch (error) {
-    console.warn(`[orders] order lookup fell back to the mirror: ${(error as Error).message}`);
+    logger().warn({ source: "orders", err: error }, "order lookup fell back to the mirror");
   }
   const candidates = live && live.some((candidate) => number === undefined || candidate.number === number) ? live : await mirroredCandidates(shopId, shop.countryCode, number, customerId);
   const match = candidates.find(proven);

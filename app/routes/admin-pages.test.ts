@@ -65,6 +65,9 @@ describe("admin pages", () => {
     expect(response.status).toBe(200);
     expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).status).toBe("closed");
     expect(await db().klaviyoEvent.count({ where: { shopId: shop.id, metric: "Conversation Resolved" } })).toBe(0);
+    // The shopper is no longer waiting on support: the profile's Open Escalation flag is cleared for the merchant's flows.
+    const profile = await db().klaviyoEvent.findFirstOrThrow({ where: { shopId: shop.id, kind: "profile" } });
+    expect(profile.payload).toEqual({ email: "sam@example.com", properties: { "Customer Agent Open Escalation": false } });
   });
 
   it("does not let one shop open another shop's conversation", async () => {

@@ -2,8 +2,7 @@ import type { ConversationStatus } from "@prisma/client";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Card, EmptyState, IndexTable, Page, Tabs, Text } from "@shopify/polaris";
-import { z } from "zod";
-import { conversationCounts, listConversations, shopperLabel } from "../conversations/inbox.server";
+import { conversationCounts, listConversations, parseInboxQuery, shopperLabel } from "../conversations/inbox.server";
 import { authenticate } from "../shopify.server";
 import { requireShop } from "../shops/shops.server";
 import { StatusBadge } from "../conversations/StatusBadge";
@@ -15,16 +14,11 @@ const TABS: Array<{ id: string; label: string; status?: ConversationStatus }> = 
   { id: "resolved", label: "Resolved", status: "resolved" },
 ];
 
-const query = z.object({
-  status: z.enum(["open", "escalated", "resolved", "closed"]).optional(),
-  cursor: z.string().uuid().optional(),
-});
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await requireShop(session.shop);
-  const { status, cursor } = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [page, counts] = await Promise.all([listConversations(shop.id, { status, cursor }), conversationCounts(shop.id)]);
+  const query = parseInboxQuery(new URL(request.url).searchParams);
+  const [page, counts] = await Promise.all([listConversations(shop.id, query), conversationCounts(shop.id)]);
   return {
     counts,
     nextCursor: page.nextCursor,

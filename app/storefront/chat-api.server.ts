@@ -16,6 +16,7 @@ import { storableText } from "../http/text";
 import { consentInput, type ShopperClaims } from "../identity/identity.server";
 import { authenticate } from "../shopify.server";
 import { findInstalledShop, type InstalledShop } from "../shops/shops.server";
+import { logger } from "../logger.server";
 
 /**
  * The storefront widget's API, reached through Shopify's app proxy (`/apps/customer-agent/*` → `/proxy/*`).
@@ -153,7 +154,7 @@ export async function storefrontJson(work: () => Promise<unknown>): Promise<Resp
     try {
       return errorResponse(error, NO_STORE);
     } catch {
-      console.error("[storefront] request failed", error);
+      logger().error({ source: "storefront", err: error }, "storefront request failed");
       return Response.json({ error: "Something went wrong, please try again" }, { status: 500, headers: NO_STORE });
     }
   }

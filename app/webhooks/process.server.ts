@@ -1,65 +1,59 @@
-import type { Prisma } from "@prisma/client";
-import { z } from "zod";
-import { recordProduct, removeProduct } from "../catalog/products.server";
-import { compileCustomerData, redactCustomer } from "../compliance/compliance.server";
-import { db } from "../db.server";
-import { recordOrder, recordRefund } from "../orders/orders.server";
-import { eraseShopData } from "../shops/shops.server";
+import { pool } from "../db.server";
+import { topicDefinition } from "./topics.server";
+import { logger } from "../logger.server";
 
-type TopicHandler = (shopDomain: string, payload: unknown, deliveryId: string) => Promise<Prisma.InputJsonValue | void>;
+/** A delivery as the worker claimed it (app/webhooks/queue.server.ts), with what its work needs. */
+export interface ClaimedDelivery {
+  id: string;
+  shopDomain: string;
+  topic: string;
+  payload: unknown;
+  /** Including the claim that handed it over. */
+  attempts: number;
+  receivedAt: Date;
+}
 
-const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
+const RETRY_BASE_SECONDS = 5;
+const RETRY_CAP_SECONDS = 3600;
 
-/** Topics as `authenticate.webhook` reports them (e.g. ORDERS_CREATE) → the domain module that does the work. */
-const handlers: Record<string, TopicHandler> = {
-  APP_UNINSTALLED: (shop, _payload, deliveryId) => eraseShopData(shop, { keepWebhookDeliveryId: deliveryId }),
-  SHOP_REDACT: (shop, _payload, deliveryId) => eraseShopData(shop, { keepWebhookDeliveryId: deliveryId }),
-  APP_SCOPES_UPDATE: async (shop, payload) => {
-    const { current } = scopesUpdatePayload.parse(payload);
-    await db().session.updateMany({ where: { shop }, data: { scope: current.join(",") } });
-  },
-  ORDERS_CREATE: recordOrder,
-  ORDERS_UPDATED: recordOrder,
-  ORDERS_CANCELLED: recordOrder,
-  REFUNDS_CREATE: recordRefund,
-  PRODUCTS_CREATE: recordProduct,
-  PRODUCTS_UPDATE: recordProduct,
-  PRODUCTS_DELETE: removeProduct,
-  CUSTOMERS_DATA_REQUEST: compileCustomerData,
-  CUSTOMERS_REDACT: redactCustomer,
-};
+/** After a failure: due again after 5 s, doubling per attempt up to an hour (Shopify's own retries span 4 hours). */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
+}
 
 export class UnhandledTopicError extends Error {
   override name = "UnhandledTopicError";
 }
 
 /**
- * Does the work for one recorded delivery, once: a delivery already processed is skipped, so a job retried after
- * a crash between the work and the bookkeeping repeats only idempotent upserts. Failures are recorded on the
- * delivery and rethrown so the job queue retries with backoff.
+ * Does the work for one claimed delivery and records the outcome on its row. The claim is the once-only guard: a
+ * delivery is claimed again only after a failure's backoff or an expired lease (its instance died mid-work, when
+ * the handlers' idempotent upserts make the repeat harmless). A failure is recorded with its message and retried
+ * with backoff; it never escapes to the worker, which goes on with the next delivery. A delivery that succeeds on a
+ * retry keeps the last failure's error: `attempts` > 1 with no error would mean a claim expired mid-work.
  */
-export async function processWebhookDelivery(deliveryId: string) {
-  const delivery = await db().webhookDelivery.findUnique({ where: { id: deliveryId } });
-  if (!delivery || delivery.status === "processed") return;
-  const handler = handlers[delivery.topic];
+export async function processWebhookDelivery(delivery: ClaimedDelivery) {
+  const definition = topicDefinition(delivery.topic);
   try {
-    if (!handler) throw new UnhandledTopicError(`No handler for webhook topic ${delivery.topic}`);
-    const result = await handler(delivery.shopDomain, delivery.payload, delivery.id);
-    await db().webhookDelivery.updateMany({
-      where: { id: delivery.id },
-      data: {
-        status: "processed",
-        processedAt: new Date(),
-        attempts: { increment: 1 },
-        error: null,
-        ...(result ? { result } : {}),
-      },
-    });
+    if (!definition) throw new UnhandledTopicError(`No handler for webhook topic ${delivery.topic}`);
+    const result = await definition.handler(delivery.shopDomain, delivery.payload, delivery.id);
+    await pool().query(
+      `UPDATE "WebhookDelivery"
+          SET status = 'processed', "processedAt" = now() AT TIME ZONE 'UTC', result = COALESCE($2::jsonb, result)
+        WHERE id = $1`,
+      [delivery.id, result === undefined ? null : JSON.stringify(result)],
+    );
   } catch (error) {
-    await db().webhookDelivery.updateMany({
-      where: { id: delivery.id },
-      data: { status: "failed", attempts: { increment: 1 }, error: (error as Error).message.slice(0, 2000) },
-    });
-    throw error;
+    const message = (error as Error).message.slice(0, 2000);
+    logger().warn({ source: "webhooks", topic: delivery.topic, deliveryId: delivery.id, attempt: delivery.attempts }, `delivery failed: ${message}`);
+    await pool()
+      .query(
+        `UPDATE "WebhookDelivery"
+            SET status = 'failed', error = $2, "nextAttemptAt" = now() AT TIME ZONE 'UTC' + make_interval(secs => $3)
+          WHERE id = $1`,
+        [delivery.id, message, retryDelaySeconds(delivery.attempts)],
+      )
+      // Unrecorded, the claim's lease still brings the delivery back.
+      .catch(() => undefined);
   }
 }

@@ -1,34 +1,87 @@
 import { randomUUID } from "node:crypto";
-import { fromPrisma } from "pg-boss";
-import { db } from "../db.server";
-import { jobQueue, QUEUES } from "../jobs/queue.server";
+import { pool } from "../db.server";
+import { readBoundedBody } from "../http/body.server";
+import { errorResponse, HttpError } from "../http/errors";
 import { authenticate } from "../shopify.server";
+import { wakeWebhookWorkers } from "./queue.server";
+import { definitionOf, storedTopicName, type WebhookTopic } from "./topics.server";
 
 /**
- * The one entry point for every webhook route: the library verifies the HMAC (a forged one throws a 401 response
- * before anything is stored), then the delivery is recorded under Shopify's webhook id and its processing job is
- * enqueued in the same transaction. A replay of the same id finds the row and is acknowledged without new work.
- * Shopify gets its 200 at once; the work happens in the background (app/webhooks/process.server.ts).
+ * Shopify sends payloads of up to 1,000,000 bytes inline (larger resources arrive as a bare `{"id": …}`); a body
+ * past 1 MiB is not one of Shopify's and is refused before more of it is read.
  */
-export async function receiveWebhook(request: Request): Promise<Response> {
-  const triggeredAt = parseTimestamp(request.headers.get("x-shopify-triggered-at"));
-  const { topic, shop, payload, webhookId, apiVersion } = await authenticate.webhook(request);
-  const boss = await jobQueue();
-  await db().$transaction(async (tx) => {
-    const id = randomUUID();
-    const inserted = await tx.webhookDelivery.createMany({
-      data: [{ id, shopDomain: shop, webhookId, topic, apiVersion, triggeredAt, payload: payload ?? {} }],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 1) {
-      await boss.send(QUEUES.processWebhook, { deliveryId: id }, { db: fromPrisma(tx) });
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The one entry point for every webhook route, each naming its own topic: the body is read up to Shopify's maximum
+ * (413 past it), the library verifies the HMAC over those bytes (forged → 401, nothing stored), and the delivery is
+ * stored with one statement that is also its place in the processing queue (ADR 005); a replay of the same webhook id
+ * stores nothing and is acknowledged. Shopify gets its 200 at once; app/webhooks/queue.server.ts does the work.
+ *
+ * The topic and shop headers are not signed (the HMAC covers the body only), so a route accepts only its own topic,
+ * and a payload that names a shop (compliance topics, app/uninstalled) must name the header's.
+ */
+export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic): Promise<Response> {
+  try {
+    const body = await readBoundedBody(request, WEBHOOK_BODY_LIMIT_BYTES);
+    const { topic, shop, payload, webhookId, apiVersion, triggeredAt } = await verify(
+      new Request(request.url, { method: request.method, headers: request.headers, body }),
+    );
+    if (topic !== storedTopicName(expectedTopic)) {
+      throw new HttpError(400, `This endpoint receives ${expectedTopic} only`, { field: "X-Shopify-Topic" });
     }
-  });
-  return new Response(null, { status: 200 });
+    const { payloadShop } = definitionOf(expectedTopic);
+    if (payloadShop && payloadShop(payload) !== shop) {
+      throw new HttpError(400, `The ${expectedTopic} payload must name the shop in X-Shopify-Shop-Domain`, { field: "shop_domain" });
+    }
+    const stored = await storeDelivery({
+      shop,
+      webhookId,
+      topic,
+      apiVersion,
+      triggeredAt: validTimestamp(triggeredAt),
+      rawBody: new TextDecoder().decode(body),
+    });
+    if (stored) wakeWebhookWorkers();
+    return new Response(null, { status: 200 });
+  } catch (error) {
+    // The library answers a bad signature (401) or a missing header (400) with a Response of its own.
+    if (error instanceof Response) return error;
+    return errorResponse(error);
+  }
 }
 
-function parseTimestamp(value: string | null): Date | null {
+async function verify(request: Request) {
+  try {
+    return await authenticate.webhook(request);
+  } catch (error) {
+    // The library parses the body only after the HMAC checked out: a signed body that is not JSON is the sender's bug.
+    if (error instanceof SyntaxError) throw new HttpError(400, "Webhook body must be JSON");
+    throw error;
+  }
+}
+
+/**
+ * One statement, no transaction: the row is the delivery, its replay guard (unique shop + webhook id) and its queue
+ * entry (due now). The raw body goes in as jsonb, so the payload is not serialised a second time.
+ */
+async function storeDelivery(delivery: { shop: string; webhookId: string; topic: string; apiVersion: string; triggeredAt: string | null; rawBody: string }) {
+  try {
+    const { rowCount } = await pool().query(
+      `INSERT INTO "WebhookDelivery" (id, "shopDomain", "webhookId", topic, "apiVersion", "triggeredAt", payload, "receivedAt", "nextAttemptAt")
+       VALUES ($1, $2, $3, $4, $5, $6::timestamptz AT TIME ZONE 'UTC', $7::jsonb, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+       ON CONFLICT ("shopDomain", "webhookId") DO NOTHING`,
+      [randomUUID(), delivery.shop, delivery.webhookId, delivery.topic, delivery.apiVersion, delivery.triggeredAt, delivery.rawBody],
+    );
+    return rowCount === 1;
+  } catch (error) {
+    // 22P05: JSON PostgreSQL's jsonb cannot hold (\u0000); JSON.parse accepted it, so it only surfaces here.
+    if ((error as { code?: string }).code === "22P05") throw new HttpError(400, "Webhook body contains text that cannot be stored (\\u0000)");
+    throw error;
+  }
+}
+
+function validTimestamp(value: string | undefined): string | null {
   if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return Number.isNaN(new Date(value).getTime()) ? null : value;
 }

@@ -1,8 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db.server";
+import { TEST_API_SECRET } from "../../test/support/constants";
 import { eventually } from "../../test/support/eventually";
-import { createTestShop, send, webhookRequest } from "../../test/support/shopify";
+import { appUrl, createTestShop, send, webhookRequest, type TestShop } from "../../test/support/shopify";
+import { WEBHOOK_BODY_LIMIT_BYTES } from "./receive.server";
 
 function orderPayload(overrides: Record<string, unknown> = {}) {
   return {
@@ -20,6 +22,27 @@ function orderPayload(overrides: Record<string, unknown> = {}) {
     line_items: [{ product_id: 1, variant_id: 2, sku: "TEE-BLK-M", title: "Tee", quantity: 1, price: "129.00" }],
     ...overrides,
   };
+}
+
+/** A prepared webhook sent to another endpoint (the headers, body and valid HMAC unchanged). */
+function postedTo(request: Request, path: string) {
+  return new Request(appUrl(path), request);
+}
+
+/** A body Shopify's signature covers byte for byte, whatever it contains. */
+function signedRawWebhook(shop: TestShop, topic: string, body: string) {
+  return new Request(appUrl(`/webhooks/${topic}`), {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Hmac-Sha256": createHmac("sha256", TEST_API_SECRET).update(body).digest("base64"),
+      "X-Shopify-Shop-Domain": shop.domain,
+      "X-Shopify-Topic": topic,
+      "X-Shopify-Webhook-Id": randomUUID(),
+      "X-Shopify-API-Version": "2026-10",
+    },
+  });
 }
 
 describe("Shopify webhooks", () => {
@@ -143,5 +166,72 @@ describe("Shopify webhooks", () => {
 
     await send(await webhookRequest({ shop, topic: "customers/redact", payload: { shop_domain: shop.domain, customer, orders_to_redact: [] } }));
     await eventually(() => db().shopper.count({ where: { shopId: shop.id } }).then((n) => n === 0));
+  });
+
+  it("accepts on each endpoint only its own topic: a signed order sent as shop/redact for another shop erases nothing", async () => {
+    const attacker = await createTestShop();
+    const victim = await createTestShop();
+    await db().shopper.create({ data: { shopId: victim.id, anonymousId: randomUUID(), email: "kept@example.com" } });
+    // The attacker holds a body Shopify signed; the topic and shop headers are not signed.
+    const signedOrder = await webhookRequest({ shop: attacker, topic: "orders/create", payload: orderPayload() });
+    const relabelled = (path: string) => {
+      const request = postedTo(signedOrder.clone(), path);
+      request.headers.set("X-Shopify-Topic", "shop/redact");
+      request.headers.set("X-Shopify-Shop-Domain", victim.domain);
+      return request;
+    };
+
+    const onOrderEndpoint = await send(relabelled("/webhooks/orders/create"));
+    expect(onOrderEndpoint.status).toBe(400);
+    expect(await onOrderEndpoint.json()).toEqual({ error: "This endpoint receives orders/create only", field: "X-Shopify-Topic" });
+    // On the shop/redact endpoint the topic matches, but the signed body names no shop, so it cannot name this one.
+    const onRedactEndpoint = await send(relabelled("/webhooks/shop/redact"));
+    expect(onRedactEndpoint.status).toBe(400);
+    expect(await onRedactEndpoint.json()).toMatchObject({ field: "shop_domain" });
+
+    expect(await db().webhookDelivery.count({ where: { shopDomain: { in: [victim.domain, attacker.domain] } } })).toBe(0);
+    expect(await db().shop.findUnique({ where: { domain: victim.domain } })).not.toBeNull();
+    expect(await db().shopper.count({ where: { shopId: victim.id } })).toBe(1);
+  });
+
+  it("rejects compliance payloads and app/uninstalled naming another shop than the header, storing nothing", async () => {
+    const sender = await createTestShop();
+    const other = await createTestShop();
+    await db().shopper.create({ data: { shopId: other.id, anonymousId: randomUUID(), shopifyCustomerId: "42", email: "ada@example.com" } });
+    const customer = { id: 42, email: "ada@example.com", phone: null };
+    const attempts = [
+      { topic: "customers/redact", payload: { shop_domain: other.domain, customer, orders_to_redact: [] } },
+      { topic: "customers/data_request", payload: { shop_domain: other.domain, customer, orders_requested: [] } },
+      { topic: "shop/redact", payload: { shop_id: 1, shop_domain: other.domain } },
+      { topic: "app/uninstalled", payload: { id: 1, domain: other.domain, myshopify_domain: other.domain } },
+    ];
+    for (const { topic, payload } of attempts) {
+      const response = await send(await webhookRequest({ shop: sender, topic, payload }));
+      expect(response.status, topic).toBe(400);
+      expect(await response.json(), topic).toMatchObject({ field: "shop_domain" });
+    }
+
+    expect(await db().webhookDelivery.count({ where: { shopDomain: { in: [sender.domain, other.domain] } } })).toBe(0);
+    expect(await db().shopper.count({ where: { shopId: other.id } })).toBe(1);
+    expect(await db().shop.count({ where: { domain: { in: [sender.domain, other.domain] } } })).toBe(2);
+  });
+
+  it("answers a signed body that is not JSON with a JSON 400, and stores nothing", async () => {
+    const shop = await createTestShop();
+    const response = await send(signedRawWebhook(shop, "orders/create", '{"id": 1, "name": '));
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "Webhook body must be JSON" });
+    expect(await db().webhookDelivery.count({ where: { shopDomain: shop.domain } })).toBe(0);
+  });
+
+  it("refuses a body larger than Shopify ever sends with 413, and stores nothing", async () => {
+    const shop = await createTestShop();
+    const oversized = JSON.stringify(orderPayload({ note: "x".repeat(WEBHOOK_BODY_LIMIT_BYTES) }));
+    const response = await send(signedRawWebhook(shop, "orders/create", oversized));
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: "Request body is larger than 1024 KB" });
+    expect(await db().webhookDelivery.count({ where: { shopDomain: shop.domain } })).toBe(0);
   });
 });

@@ -245,8 +245,17 @@ const CUSTOMER_PRIVACY_SCRIPT = `
       callback(error);
     }, 0);
   };
+  // This script runs in the <head>, and the API can load before the parser has reached the banner: wire it once the
+  // document is parsed.
+  function whenParsed(callback) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", callback, { once: true });
+    else callback();
+  }
   shopify.loadFeatures([{ name: "consent-tracking-api", version: "0.1" }], function (error) {
     if (error) return;
+    whenParsed(showBanner);
+  });
+  function showBanner() {
     var banner = document.getElementById("consent-banner");
     banner.hidden = !customerPrivacy.shouldShowBanner();
     banner.addEventListener("click", function (event) {
@@ -256,7 +265,7 @@ const CUSTOMER_PRIVACY_SCRIPT = `
       customerPrivacy.setTrackingConsent({ analytics: yes, marketing: yes, preferences: yes, sale_of_data: yes }, function () { banner.hidden = true; });
     });
     document.getElementById("privacy-settings").addEventListener("click", function () { banner.hidden = false; });
-  });
+  }
 })();`;
 
 function layout(context: StorefrontContext, requestPath: string, title: string, main: string, embeds: { head: string; body: string } = { head: "", body: "" }): string {

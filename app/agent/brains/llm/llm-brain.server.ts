@@ -9,6 +9,7 @@ import { SKILL_NAMES, type Language, type MessagePart, type SkillName } from "..
 import type { Brain, BrainReply, TurnContext } from "../brain";
 import { builtinBrain, composeReply } from "../builtin/builtin-brain";
 import { checkGrounded } from "./guardrails";
+import { logger } from "../../../logger.server";
 
 const MAX_TOOL_ROUNDS = 3;
 const MAX_REPLY_TOKENS = 500;
@@ -100,7 +101,7 @@ export function llmBrain(settings: LlmSettings): Brain {
   const client = new OpenAI({ baseURL: settings.baseUrl, apiKey: settings.apiKey, timeout: settings.timeoutMs, maxRetries: 0 });
 
   async function fallback(context: TurnContext, reason: string, tokens: number): Promise<BrainReply> {
-    console.warn(`[agent] LLM brain fell back to the built-in brain: ${reason}`);
+    logger().warn({ source: "agent", reason }, "LLM brain fell back to the built-in brain");
     const reply = await builtinBrain.respond(context);
     return { ...reply, tokens };
   }

@@ -1,0 +1,116 @@
+import { pool } from "../db.server";
+import { processWebhookDelivery, type ClaimedDelivery } from "./process.server";
+import { logger } from "../logger.server";
+
+/** A claimed delivery not finished in this long is taken to have died with its instance, and is claimed again. */
+export const CLAIM_LEASE_SECONDS = 300;
+/** First try plus eight retries, as Shopify itself retries a failed delivery eight times. */
+export const MAX_ATTEMPTS = 9;
+/** With nothing due, how often an idle worker looks again (deliveries received by another instance). */
+const IDLE_POLL_MS = 250;
+
+const wakers = new Set<() => void>();
+
+/** Called after a delivery is stored: this instance's worker claims it now instead of at its next poll. */
+export function wakeWebhookWorkers() {
+  for (const wake of wakers) wake();
+}
+
+/**
+ * Claims up to `limit` due deliveries, oldest first, in one statement: SKIP LOCKED lets every instance's worker
+ * claim at once without waiting on each other, and moving `nextAttemptAt` a lease ahead takes the rows out of
+ * everyone's "due" until the work is recorded (or the lease runs out because the instance died).
+ */
+export async function claimDueDeliveries(limit: number): Promise<ClaimedDelivery[]> {
+  const { rows } = await pool().query<ClaimedDelivery>(
+    `UPDATE "WebhookDelivery" AS delivery
+        SET attempts = delivery.attempts + 1,
+            "nextAttemptAt" = now() AT TIME ZONE 'UTC' + make_interval(secs => $2)
+       FROM (SELECT id FROM "WebhookDelivery"
+              WHERE status <> 'processed' AND "nextAttemptAt" <= now() AT TIME ZONE 'UTC' AND attempts < $3
+              ORDER BY "nextAttemptAt"
+              LIMIT $1
+              FOR UPDATE SKIP LOCKED) AS due
+      WHERE delivery.id = due.id
+  RETURNING delivery.id, delivery."shopDomain", delivery.topic, delivery.payload, delivery.attempts, delivery."receivedAt"`,
+    [limit, CLAIM_LEASE_SECONDS, MAX_ATTEMPTS],
+  );
+  // RETURNING keeps no order: each shop's deliveries are worked in the order they arrived.
+  return rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+}
+
+export interface WebhookWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * This instance's webhook processing: claims due deliveries in batches and works them, one shop's deliveries in the
+ * order they arrived and up to `concurrency` shops at a time (each handler holds a pooled connection, and the
+ * acknowledgements need the rest of the pool). Stopping lets the batch in hand finish.
+ */
+export function startWebhookWorker(options: { concurrency?: number; batchSize?: number } = {}): WebhookWorker {
+  const concurrency = options.concurrency ?? 4;
+  const batchSize = options.batchSize ?? 40;
+  let stopping = false;
+  let wakeRequested = true;
+  let interrupt: (() => void) | null = null;
+  const wake = () => {
+    wakeRequested = true;
+    interrupt?.();
+  };
+  wakers.add(wake);
+
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (wakeRequested || stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        interrupt = null;
+        resolve();
+      }
+      interrupt = done;
+    });
+
+  const loop = (async () => {
+    while (!stopping) {
+      wakeRequested = false;
+      let claimed: ClaimedDelivery[];
+      try {
+        claimed = await claimDueDeliveries(batchSize);
+      } catch (error) {
+        // The database is away (restart, failover): the deliveries wait in the table; try again shortly.
+        if (!stopping) logger().warn({ source: "webhooks", err: error }, "claiming deliveries failed");
+        await idle(1000);
+        continue;
+      }
+      if (claimed.length > 0) await workInShopOrder(claimed, concurrency);
+      else await idle(IDLE_POLL_MS);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      wakers.delete(wake);
+      interrupt?.();
+      await loop;
+    },
+  };
+}
+
+async function workInShopOrder(deliveries: ClaimedDelivery[], concurrency: number) {
+  const byShop = new Map<string, ClaimedDelivery[]>();
+  for (const delivery of deliveries) {
+    const queue = byShop.get(delivery.shopDomain) ?? [];
+    queue.push(delivery);
+    byShop.set(delivery.shopDomain, queue);
+  }
+  const shops = [...byShop.values()];
+  const lanes = Array.from({ length: Math.min(concurrency, shops.length) }, async () => {
+    for (let queue = shops.shift(); queue; queue = shops.shift()) {
+      for (const delivery of queue) await processWebhookDelivery(delivery);
+    }
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,306 @@
+import { spawn } from "node:child_process";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../app/database/embedded.server";
+import { applyMigrations } from "../app/database/migrate.server";
+import { createScratchDatabase } from "../app/database/scratch.server";
+
+/**
+ * Webhook intake under Shopify-like load: the built server (its own process, as in production, with its background
+ * workers) on embedded PostgreSQL, signed `orders/create` deliveries offered at a fixed rate for a fixed time, open
+ * loop: each request leaves at its scheduled time whether or not earlier ones were answered, and its ack time counts
+ * from that schedule, so a stalled server cannot hide its queueing (no coordinated omission).
+ *
+ * Behind the acks the real order processing runs (mirror upsert, linking to a shopper, attribution, profile outbox
+ * rows): a fifth of the orders belong to shoppers who chatted, so linking finds them. 1 % of deliveries are sent a
+ * second time with the same webhook id, as Shopify does.
+ *
+ * lost = acknowledged deliveries with no stored row, or processed without their order mirrored; still_queued_after_drain
+ * = acknowledged and stored but not yet processed when the bench stops waiting (3 minutes after the last ack);
+ * processed_twice = deliveries claimed again without a failure recorded (an expired lease) or orders stored twice;
+ * processing_lag_p95_ms = acknowledged → processedAt.
+ *
+ * BENCH_RATE (default 500), BENCH_SECONDS (60), BENCH_SHOPS (10); BENCH_CPU_PROF=dir writes the server's CPU profile.
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SHOPS = Number(process.env.BENCH_SHOPS ?? 10);
+const SHOPPERS_PER_SHOP = 200;
+const REPLAY_SHARE = 0.01;
+const SECRET = "bench-secret";
+
+const log = (message: string) => console.log(`[bench webhooks] ${message}`);
+const root = path.resolve(import.meta.dirname, "..");
+
+const scratchDirectory = path.resolve(root, `.data/bench-postgres-${randomBytes(4).toString("hex")}`);
+let stopDatabase = async () => {};
+let databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl) {
+  const scratch = await createScratchDatabase(databaseUrl, "customer_agent_bench");
+  databaseUrl = scratch.url;
+  stopDatabase = () => scratch.drop();
+  log("scratch database on the server in DATABASE_URL");
+} else {
+  const embedded = await startEmbeddedPostgres({ directory: scratchDirectory, port: 54500 + Math.floor(Math.random() * 400), ephemeral: true });
+  databaseUrl = embedded.url;
+  stopDatabase = async () => {
+    await embedded.stop();
+    await rm(scratchDirectory, { recursive: true, force: true });
+  };
+  await applyMigrations(databaseUrl);
+  log("embedded PostgreSQL started");
+}
+const database = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+// The database stops before this pool's idle connections notice; that is not the bench's failure.
+database.on("error", () => undefined);
+
+// Installed shops (an offline session each, as after OAuth) and the shoppers who chatted with the agent.
+const shops: string[] = [];
+const shopperEmails: string[][] = [];
+for (let index = 0; index < SHOPS; index++) {
+  const domain = `bench-${index}-${randomBytes(3).toString("hex")}.myshopify.com`;
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO "Shop" (id, domain, "updatedAt") VALUES ($1, $2, now()) RETURNING id`,
+    [randomUUID(), domain],
+  );
+  await database.query(
+    `INSERT INTO "Session" (id, shop, state, "isOnline", scope, "accessToken") VALUES ($1, $2, '', false, 'read_orders', $3)`,
+    [`offline_${domain}`, domain, `shpat_${randomBytes(16).toString("hex")}`],
+  );
+  const emails = Array.from({ length: SHOPPERS_PER_SHOP }, (_, shopper) => `shopper${shopper}@bench-${index}.example`);
+  await database.query(
+    `INSERT INTO "Shopper" (id, "shopId", "anonymousId", email, "updatedAt")
+     SELECT gen_random_uuid()::text, $1, gen_random_uuid()::text, email, now() FROM unnest($2::text[]) AS email`,
+    [rows[0]!.id, emails],
+  );
+  shops.push(domain);
+  shopperEmails.push(emails);
+}
+
+const port = 43000 + Math.floor(Math.random() * 2000);
+const appUrl = `http://127.0.0.1:${port}`;
+const cpuProfile = process.env.BENCH_CPU_PROF;
+const server = spawn(process.execPath, ["--import", "tsx", ...(cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfile)}`] : []), "server.ts"], {
+  cwd: root,
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SHOPIFY_API_KEY: "bench",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // BENCH_WORKERS=off measures the intake alone (nothing is processed, so everything counts as lost).
+    WORKERS: process.env.BENCH_WORKERS ?? "on",
+  },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+await new Promise<void>((resolve, reject) => {
+  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  server.stdout!.on("data", (chunk: Buffer) => {
+    if (chunk.toString().includes("listening on")) resolve();
+  });
+});
+log(`server up on ${appUrl}`);
+
+let orderSequence = 0;
+function orderBody(shopIndex: number) {
+  const number = ++orderSequence;
+  const linked = number % 5 === 0;
+  const email = linked ? shopperEmails[shopIndex]![number % SHOPPERS_PER_SHOP]! : `guest${number}@bench.example`;
+  const at = new Date().toISOString();
+  return JSON.stringify({
+    id: 7_000_000_000 + number,
+    name: `#${1000 + number}`,
+    order_number: 1000 + number,
+    email,
+    contact_email: email,
+    phone: null,
+    customer: { id: 9_000_000 + (number % 5000), email, phone: null },
+    total_price: "129.00",
+    subtotal_price: "120.00",
+    total_tax: "9.00",
+    total_discounts: "0.00",
+    currency: "USD",
+    financial_status: "paid",
+    created_at: at,
+    processed_at: at,
+    updated_at: at,
+    cancelled_at: null,
+    cancel_reason: null,
+    note_attributes: [],
+    refunds: [],
+    line_items: [
+      { product_id: 632910392, variant_id: 808950810, sku: "TEE-BLK-M", title: "Tee", quantity: 1, price: "40.00" },
+      { product_id: 632910393, variant_id: 808950811, sku: "HOOD-GRY-L", title: "Hoodie", quantity: 1, price: "80.00" },
+    ],
+  });
+}
+
+interface Sent {
+  webhookId: string;
+  shop: string;
+  orderId: number;
+  body: string;
+  scheduledAt: number;
+  ackedAt?: number;
+  status?: number;
+}
+
+async function deliver(delivery: Sent) {
+  try {
+    const response = await fetch(`${appUrl}/webhooks/orders/create`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "Shopify-Captain-Hook",
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Shop-Domain": delivery.shop,
+        "X-Shopify-Webhook-Id": delivery.webhookId,
+        "X-Shopify-Event-Id": randomUUID(),
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Triggered-At": new Date(delivery.scheduledAt).toISOString(),
+        "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(delivery.body).digest("base64"),
+      },
+      body: delivery.body,
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+// What the database's sessions are doing, sampled every 100 ms during the offer: where the time goes when the app
+// waits on PostgreSQL (the profile behind docs/decisions/005-webhook-intake.md).
+const waitSamples = new Map<string, number>();
+let sampling = true;
+const sampler = (async () => {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  while (sampling) {
+    const { rows } = await client.query<{ sample: string }>(
+      `SELECT concat_ws(' | ', state, wait_event_type || ':' || wait_event, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 70)) AS sample
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+    );
+    for (const { sample } of rows) waitSamples.set(sample, (waitSamples.get(sample) ?? 0) + 1);
+    await sleep(100);
+  }
+  await client.end();
+})();
+
+// Open loop: request i leaves at start + i / RATE.
+log(`offering ${RATE} orders/create per second for ${SECONDS} s across ${SHOPS} shops`);
+const originals: Sent[] = [];
+const replays: Sent[] = [];
+const inFlight: Promise<void>[] = [];
+const total = RATE * SECONDS;
+const start = performance.now() + 100;
+const wallStart = Date.now() + 100;
+for (let index = 0; index < total; index++) {
+  const due = start + (index * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 1) await sleep(wait);
+  const replayOf = index > 100 && Math.random() < REPLAY_SHARE ? originals[Math.floor(Math.random() * originals.length)] : undefined;
+  const shopIndex = index % SHOPS;
+  const body = replayOf?.body ?? orderBody(shopIndex);
+  const sent: Sent = {
+    webhookId: replayOf?.webhookId ?? randomUUID(),
+    shop: replayOf?.shop ?? shops[shopIndex]!,
+    orderId: replayOf?.orderId ?? (JSON.parse(body) as { id: number }).id,
+    body,
+    scheduledAt: wallStart + (index * 1000) / RATE,
+  };
+  (replayOf ? replays : originals).push(sent);
+  inFlight.push(
+    deliver(sent).then((status) => {
+      sent.status = status;
+      sent.ackedAt = Date.now();
+    }),
+  );
+}
+const offeredSeconds = (Date.now() - wallStart) / 1000;
+await Promise.all(inFlight);
+sampling = false;
+await sampler;
+const sampleTotal = [...waitSamples.values()].reduce((sum, count) => sum + count, 0);
+log("database sessions during the offer (share of samples):");
+for (const [sample, count] of [...waitSamples].sort((a, b) => b[1] - a[1]).slice(0, 8)) log(`  ${((100 * count) / sampleTotal).toFixed(1)}%  ${sample}`);
+// Accepted per second over the time it took to answer them all: a server that falls behind scores below the offer.
+const answeredSeconds = (Date.now() - wallStart) / 1000;
+
+const everything = [...originals, ...replays];
+const acked = everything.filter((sent) => sent.status === 200);
+const failedStatuses = new Map<number, number>();
+for (const sent of everything) if (sent.status !== 200) failedStatuses.set(sent.status!, (failedStatuses.get(sent.status!) ?? 0) + 1);
+const ackTimes = acked.map((sent) => sent.ackedAt! - sent.scheduledAt).sort((a, b) => a - b);
+const percentile = (values: number[], share: number) => values[Math.min(values.length - 1, Math.floor(values.length * share))] ?? 0;
+log(`offered ${everything.length} in ${offeredSeconds.toFixed(1)} s, last answered ${answeredSeconds.toFixed(1)} s after the first left; ${acked.length} acknowledged; failures ${JSON.stringify(Object.fromEntries(failedStatuses))}`);
+
+// Wait for the background processing to drain (bounded: a stuck queue is reported as lost, not waited on forever).
+const ackedOriginals = originals.filter((sent) => sent.status === 200);
+const drainStarted = Date.now();
+for (;;) {
+  const { rows } = await database.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM "WebhookDelivery" WHERE status <> 'processed'`);
+  if (rows[0]!.waiting === 0 || Date.now() - drainStarted > 180_000 || process.env.BENCH_WORKERS === "off") break;
+  await sleep(500);
+}
+log(`background processing drained ${((Date.now() - drainStarted) / 1000).toFixed(1)} s after the last ack`);
+
+const { rows: deliveries } = await database.query<{ webhookId: string; shopDomain: string; status: string; attempts: number; error: string | null; processedAt: Date | null }>(
+  `SELECT "webhookId", "shopDomain", status::text AS status, attempts, error, "processedAt" FROM "WebhookDelivery"`,
+);
+const { rows: orders } = await database.query<{ domain: string; shopifyId: string; copies: number }>(
+  `SELECT s.domain, o."shopifyId", count(*)::int AS copies FROM "Order" o JOIN "Shop" s ON s.id = o."shopId" GROUP BY 1, 2`,
+);
+const byWebhook = new Map(deliveries.map((row) => [`${row.shopDomain}|${row.webhookId}`, row]));
+const ordersStored = new Map(orders.map((row) => [`${row.domain}|${row.shopifyId}`, row.copies]));
+let lost = 0;
+let stillQueued = 0;
+const lags: number[] = [];
+for (const sent of ackedOriginals) {
+  const row = byWebhook.get(`${sent.shop}|${sent.webhookId}`);
+  if (row && row.status !== "processed") {
+    stillQueued++;
+    continue;
+  }
+  if (!row || !ordersStored.has(`${sent.shop}|${sent.orderId}`)) {
+    lost++;
+    continue;
+  }
+  lags.push(row.processedAt!.getTime() - sent.ackedAt!);
+}
+// A retry after a recorded failure (its transaction rolled back) is not work done twice; a claim with no failure
+// before it (an expired lease) would be.
+const processedTwice = deliveries.filter((row) => row.attempts > 1 && row.error === null).length + orders.filter((row) => row.copies > 1).length;
+const retriedAfterFailure = deliveries.filter((row) => row.attempts > 1 && row.error !== null).length;
+lags.sort((a, b) => a - b);
+
+server.kill("SIGTERM");
+await new Promise((resolve) => server.once("exit", resolve));
+await database.end();
+await stopDatabase();
+
+console.log(
+  JSON.stringify({
+    offered_rps: Math.round(everything.length / offeredSeconds),
+    rps: Math.round(acked.length / answeredSeconds),
+    ack_p50_ms: Math.round(percentile(ackTimes, 0.5)),
+    ack_p99_ms: Math.round(percentile(ackTimes, 0.99)),
+    lost,
+    processed_twice: processedTwice,
+    processing_lag_p95_ms: Math.round(percentile(lags, 0.95)),
+    failed_requests: everything.length - acked.length,
+    retried_after_failure: retriedAfterFailure,
+    still_queued_after_drain: stillQueued,
+    replays: replays.length,
+    seconds: SECONDS,
+    shops: SHOPS,
+  }),
+);
+process.exit(0);

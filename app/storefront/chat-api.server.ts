@@ -74,11 +74,12 @@ function claims(context: ProxyContext, input: z.infer<typeof messageInput>): Sho
   };
 }
 
-/** Bots get no conversation; everyone else's message is counted against the limits before anything is stored. */
+/** Counts the message against the shopper's, the address's and the shop's limits before anything is stored. */
 async function admitMessage(request: Request, context: ProxyContext, anonymousId: string, conversationId?: string) {
   await takeMessageAllowance({ shopId: context.shop.id, shopperKey: anonymousId, ip: clientAddress(request), conversationId });
 }
 
+/** Crawlers and scripts get no conversation (each would cost an agent turn), before their body is even read. */
 function refuseAutomatedClients(request: Request) {
   if (isAutomatedClient(request)) throw new HttpError(403, "The chat is for shoppers; automated clients cannot start conversations");
 }

@@ -18,8 +18,9 @@ export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlavi
   const domain = catalog.shop.myshopifyDomain;
   const shop = await db().shop.upsert({
     where: { domain },
-    create: { domain, name: catalog.shop.name, email: catalog.shop.email, currencyCode: catalog.shop.currencyCode },
-    update: { uninstalledAt: null },
+    // The demo store is American: a phone typed in its chat without a country code is read as a US number.
+    create: { domain, name: catalog.shop.name, email: catalog.shop.email, currencyCode: catalog.shop.currencyCode, countryCode: "US" },
+    update: { uninstalledAt: null, countryCode: "US" },
   });
   await db().session.upsert({
     where: { id: `offline_${domain}` },

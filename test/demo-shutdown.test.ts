@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { MERCHANT_USER_AGENT } from "./support/constants";
 import { freePort } from "./support/ports";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -67,7 +68,8 @@ describe("stopping the demo with Ctrl+C", () => {
     expect((await fetch(`http://localhost:${storefront}/`)).status).toBe(200);
     const chat = await fetch(`http://localhost:${storefront}/apps/customer-agent/conversations`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      // A shopper's browser: Node's own user agent is a bot's, which gets no conversation.
+      headers: { "Content-Type": "application/json", "User-Agent": MERCHANT_USER_AGENT },
       body: JSON.stringify({ anonymousId: `shutdown-${randomBytes(6).toString("hex")}`, message: "Do you ship to Canada?" }),
     });
     expect(chat.status).toBe(200);

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db, pool } from "../db.server";
-import { normalizeEmail, normalizePhone } from "../identity/identity.server";
+import { normalizeEmail, normalizePhone } from "../identity/normalize";
 
 const customerReference = z.object({
   customer: z.object({
@@ -11,13 +11,22 @@ const customerReference = z.object({
   }),
 });
 
+/** The customer's shoppers: by the identifiers they are known by now, and by any identifier they ever had. */
 function shopperMatch(shopId: string, customer: z.infer<typeof customerReference>["customer"]) {
+  const email = normalizeEmail(customer.email);
+  const phone = normalizePhone(customer.phone);
+  const identifiers = [
+    { kind: "shopify_customer" as const, value: customer.id },
+    ...(email ? [{ kind: "email" as const, value: email }] : []),
+    ...(phone ? [{ kind: "phone" as const, value: phone }] : []),
+  ];
   return {
     shopId,
     OR: [
       { shopifyCustomerId: customer.id },
-      ...(customer.email ? [{ email: customer.email.toLowerCase() }] : []),
-      ...(customer.phone ? [{ phone: customer.phone }] : []),
+      ...(email ? [{ email }] : []),
+      ...(phone ? [{ phone }] : []),
+      { identifiers: { some: { OR: identifiers } } },
     ],
   };
 }
@@ -33,6 +42,7 @@ export async function compileCustomerData(shopDomain: string, payload: unknown) 
   const shoppers = await db().shopper.findMany({
     where: shopperMatch(shop.id, customer),
     include: {
+      identifiers: true,
       conversations: { include: { messages: { orderBy: { createdAt: "asc" } } } },
       recommendations: true,
     },
@@ -69,9 +79,11 @@ export async function redactCustomer(shopDomain: string, payload: unknown) {
     const searchTerms = () => [...emails, ...phones, ...[...customerIds].map((id) => `"${id}"`), ...otherIdentifiers].map((term) => term.toLowerCase());
     let counts = { shoppers: 0, orders: 0, klaviyoEvents: 0, webhookDeliveries: 0 };
     if (shopId) {
-      const shoppers = await client.query<{ id: string; anonymousId: string; shopifyCustomerId: string | null; email: string | null; phone: string | null; klaviyoExchangeId: string | null }>(
+      const shoppers = await client.query<{ id: string; anonymousId: string | null; shopifyCustomerId: string | null; email: string | null; phone: string | null; klaviyoExchangeId: string | null }>(
         `SELECT id, "anonymousId", "shopifyCustomerId", email, phone, "klaviyoExchangeId" FROM "Shopper"
-          WHERE "shopId" = $1 AND ("shopifyCustomerId" = $2 OR lower(email) = ANY($3) OR phone = ANY($4))
+          WHERE "shopId" = $1 AND ("shopifyCustomerId" = $2 OR lower(email) = ANY($3) OR phone = ANY($4)
+            OR id IN (SELECT "shopperId" FROM "ShopperIdentifier" WHERE "shopId" = $1
+                      AND ((kind = 'shopify_customer' AND value = $2) OR (kind = 'email' AND value = ANY($3)) OR (kind = 'phone' AND value = ANY($4)))))
           FOR UPDATE`,
         [shopId, customer.id, [...emails], [...phones]],
       );
@@ -81,8 +93,16 @@ export async function redactCustomer(shopDomain: string, payload: unknown) {
         if (row.email) emails.add(row.email.toLowerCase());
         if (row.phone) phones.add(row.phone);
         if (row.shopifyCustomerId) customerIds.add(row.shopifyCustomerId);
-        otherIdentifiers.add(row.anonymousId.toLowerCase());
+        if (row.anonymousId) otherIdentifiers.add(row.anonymousId.toLowerCase());
         if (row.klaviyoExchangeId) otherIdentifiers.add(row.klaviyoExchangeId.toLowerCase());
+      }
+      // Including the identifiers a newer value has replaced on the row (their rows cascade with the shopper).
+      const known = await client.query<{ kind: string; value: string }>(`SELECT kind, value FROM "ShopperIdentifier" WHERE "shopperId" = ANY($1)`, [shopperIds]);
+      for (const { kind, value } of known.rows) {
+        if (kind === "email") emails.add(value);
+        else if (kind === "phone") phones.add(value);
+        else if (kind === "shopify_customer") customerIds.add(value);
+        else otherIdentifiers.add(value.toLowerCase());
       }
       const terms = searchTerms();
       const events = await client.query(

@@ -108,7 +108,7 @@ export async function lockConversation(sql: Sql, shopId: string, conversationId:
     reopenedAt: row.reopenedAtMs === null ? null : new Date(row.reopenedAtMs as number),
     shopSettings: row.shopSettings,
     shopper: {
-      anonymousId: row.anonymousId as string,
+      anonymousId: row.anonymousId as string | null,
       email: row.email as string | null,
       phone: row.phone as string | null,
       shopifyCustomerId: row.shopifyCustomerId as string | null,

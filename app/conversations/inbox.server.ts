@@ -54,6 +54,6 @@ export async function conversationThread(shopId: string, conversationId: string)
 }
 
 /** How the merchant recognises a shopper: the best identifier we hold. */
-export function shopperLabel(shopper: { email: string | null; phone: string | null; shopifyCustomerId: string | null; anonymousId: string }) {
-  return shopper.email ?? shopper.phone ?? (shopper.shopifyCustomerId ? `Customer ${shopper.shopifyCustomerId}` : `Visitor ${shopper.anonymousId.slice(0, 8)}`);
+export function shopperLabel(shopper: { email: string | null; phone: string | null; shopifyCustomerId: string | null; anonymousId: string | null }) {
+  return shopper.email ?? shopper.phone ?? (shopper.shopifyCustomerId ? `Customer ${shopper.shopifyCustomerId}` : shopper.anonymousId ? `Visitor ${shopper.anonymousId.slice(0, 8)}` : "Shopper");
 }

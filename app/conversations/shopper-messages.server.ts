@@ -1,6 +1,6 @@
 import type { Channel, ConversationStatus, MessageAuthor } from "@prisma/client";
 import { pool, sqlOf, withTransaction, type Sql } from "../db.server";
-import { mayShareWithKlaviyo, normalizeEmail, normalizePhone, type ShopperClaims } from "../identity/identity.server";
+import { mayShareWithKlaviyo, resolveClaims, type ShopperClaims } from "../identity/identity.server";
 import type { ShopperIdentity } from "../klaviyo/events";
 import { recordKlaviyoEvent } from "../klaviyo/outbox.server";
 import { identityOf } from "./conversations.server";
@@ -23,6 +23,8 @@ export interface ShopperMessageInput {
   channel: Channel;
   shopper: ShopperClaims;
   body: string;
+  /** The shop's country (ISO alpha-2): a phone number typed without its country code is read in it. */
+  defaultCountry?: string | null;
   /** The shopper's conversation to continue; absent, the message starts a new one. */
   conversationId?: string;
 }
@@ -45,13 +47,27 @@ export interface ShopperConversationView {
   messages: Array<{ id: string; author: MessageAuthor; body: string; parts: unknown[]; createdAt: string }>;
 }
 
-// Identifiers are only added or replaced by newer ones, never cleared by a message that lacks them; the upsert on
-// the (shop, anonymous id) key makes simultaneous first messages (two tabs, a double submit) meet on one row.
+// The shopper is found by the first of the message's keys that a stored identifier has (anonymous id, signed
+// customer, channel sender; app/identity resolveClaims), or created under an id derived from its deciding key, so
+// simultaneous first messages (two tabs, a double submit) meet on one row. Every identifier the message carries
+// is then attached; one another shopper already holds stays theirs. The Shopper columns keep each kind's newest
+// value, never cleared by a message that lacks it (ADR 006). All of it is one statement: this is the hot path.
 const UPSERT_SHOPPER = `
+  claimed AS (
+    SELECT c.kind, c.value, c.verified, c.source, c.key, c.ord
+    FROM unnest($12::"ShopperIdentifierKind"[], $13::text[], $14::boolean[], $15::"ShopperIdentifierSource"[], $16::boolean[])
+      WITH ORDINALITY AS c(kind, value, verified, source, key, ord)
+  ),
+  found AS (
+    SELECT i."shopperId" AS id FROM claimed c
+    JOIN "ShopperIdentifier" i ON i."shopId" = $1 AND i.kind = c.kind AND i.value = c.value
+    WHERE c.key ORDER BY c.ord LIMIT 1
+  ),
   shopper AS (
     INSERT INTO "Shopper" AS s (id, "shopId", "anonymousId", "shopifyCustomerId", email, phone, "klaviyoExchangeId", "analyticsConsent", "marketingConsent", "updatedAt")
-    VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, now() AT TIME ZONE 'UTC')
-    ON CONFLICT ("shopId", "anonymousId") DO UPDATE SET
+    VALUES (COALESCE((SELECT id FROM found), $17), $1, $2, $3, $4, $5, $6, $7, $8, now() AT TIME ZONE 'UTC')
+    ON CONFLICT (id) DO UPDATE SET
+      "anonymousId" = COALESCE(EXCLUDED."anonymousId", s."anonymousId"),
       "shopifyCustomerId" = COALESCE(EXCLUDED."shopifyCustomerId", s."shopifyCustomerId"),
       email = COALESCE(EXCLUDED.email, s.email),
       phone = COALESCE(EXCLUDED.phone, s.phone),
@@ -60,6 +76,12 @@ const UPSERT_SHOPPER = `
       "marketingConsent" = COALESCE(EXCLUDED."marketingConsent", s."marketingConsent"),
       "updatedAt" = EXCLUDED."updatedAt"
     RETURNING s.*
+  ),
+  identifiers AS (
+    INSERT INTO "ShopperIdentifier" AS i (id, "shopId", "shopperId", kind, value, verified, source, "updatedAt")
+    SELECT gen_random_uuid()::text, $1, shopper.id, c.kind, c.value, c.verified, c.source, now() AT TIME ZONE 'UTC' FROM shopper, claimed c
+    ON CONFLICT ("shopId", kind, value) DO UPDATE SET verified = i.verified OR EXCLUDED.verified, "updatedAt" = EXCLUDED."updatedAt"
+    WHERE i."shopperId" = EXCLUDED."shopperId"
   )`;
 
 const INSERT_MESSAGE_AND_RETURN = `
@@ -96,7 +118,7 @@ const CONTINUE_CONVERSATION = `
       "reopenedAt" = CASE WHEN c.status IN ('resolved', 'closed') THEN to_timestamp($11::float8 / 1000) AT TIME ZONE 'UTC' ELSE c."reopenedAt" END,
       "updatedAt" = now() AT TIME ZONE 'UTC'
     FROM shopper
-    WHERE c.id = $12 AND c."shopId" = $1 AND c."shopperId" = shopper.id AND c.channel = $9::"Channel"
+    WHERE c.id = $18 AND c."shopId" = $1 AND c."shopperId" = shopper.id AND c.channel = $9::"Channel"
     RETURNING c.*
   ),
   ${INSERT_MESSAGE_AND_RETURN}`;
@@ -107,7 +129,7 @@ interface ReceivedRow {
   startedAtMs: number;
   messageId: string;
   shopperId: string;
-  anonymousId: string;
+  anonymousId: string | null;
   email: string | null;
   phone: string | null;
   shopifyCustomerId: string | null;
@@ -119,8 +141,8 @@ interface ReceivedRow {
 const FOREIGN_KEY_VIOLATION = "23503";
 
 /**
- * Stores one shopper message as one fact: the shopper (found or created by anonymous id, with every identifier
- * learnt since), the conversation (started, continued or reopened), the message and, for a new conversation the
+ * Stores one shopper message as one fact: the shopper (found by the message's keys or created, with every
+ * identifier it carries attached, including an email or phone typed in it), the conversation (started, continued or reopened), the message and, for a new conversation the
  * shopper's consent allows Klaviyo to hear about, Started Conversation in the outbox. One statement plus the
  * outbox write, in one transaction on the shared pool: this is the hot path under every agent turn.
  * `alsoInTransaction` lets the caller add its own work (queueing the agent's turn) to the same commit.
@@ -131,18 +153,25 @@ export async function receiveShopperMessage(
 ): Promise<ReceivedMessage> {
   const { shopper: claims } = input;
   const messageAt = new Date();
+  const { identifiers, best, newShopperId } = resolveClaims(input.shopId, claims, input.body, input.defaultCountry);
   const values = [
     input.shopId,
-    claims.anonymousId,
-    claims.shopifyCustomerId || null,
-    normalizeEmail(claims.email),
-    normalizePhone(claims.phone),
-    claims.klaviyoExchangeId || null,
+    best.anonymousId,
+    best.shopifyCustomerId,
+    best.email,
+    best.phone,
+    best.klaviyoExchangeId,
     claims.consent?.analytics ?? null,
     claims.consent?.marketing ?? null,
     input.channel,
     input.body,
     messageAt.getTime(),
+    identifiers.map((identifier) => identifier.kind),
+    identifiers.map((identifier) => identifier.value),
+    identifiers.map((identifier) => identifier.verified),
+    identifiers.map((identifier) => identifier.source),
+    identifiers.map((identifier) => identifier.key),
+    newShopperId,
     ...(input.conversationId ? [input.conversationId] : []),
   ];
   try {
@@ -200,11 +229,12 @@ const READ_SHOPPER_CONVERSATION = `
       FROM "Message" m WHERE m."conversationId" = c.id AND ($4::timestamp IS NULL OR m."createdAt" >= $4::timestamp)
     ), '[]'::json) AS messages,
     last.author AS "lastAuthor", EXTRACT(EPOCH FROM last."createdAt") * 1000 AS "lastAtMs"
-  FROM "Conversation" c JOIN "Shopper" s ON s.id = c."shopperId"
+  FROM "Conversation" c
+  JOIN "ShopperIdentifier" i ON i."shopperId" = c."shopperId" AND i."shopId" = $2 AND i.kind = 'anonymous' AND i.value = $3
   LEFT JOIN LATERAL (
     SELECT author, "createdAt" FROM "Message" WHERE "conversationId" = c.id ORDER BY "createdAt" DESC, id DESC LIMIT 1
   ) last ON true
-  WHERE c.id = $1 AND c."shopId" = $2 AND s."anonymousId" = $3`;
+  WHERE c.id = $1 AND c."shopId" = $2 AND c.channel = 'web_chat'`;
 
 interface ShopperConversationRow extends Omit<ShopperConversationView, "agentTyping"> {
   lastAuthor: MessageAuthor | null;
@@ -212,8 +242,9 @@ interface ShopperConversationRow extends Omit<ShopperConversationView, "agentTyp
 }
 
 /**
- * The shopper's side of the thread, in one query; `anonymousId` must be the conversation's shopper's. With `after`,
- * only the messages created at or after it (a poll asks for what is new).
+ * The widget's side of one web chat thread, in one query; `anonymousId` must be one of the conversation's
+ * shopper's (a shopper who also wrote by email or SMS sees none of those threads here). With `after`, only the
+ * messages created at or after it (a poll asks for what is new).
  */
 export async function readShopperConversation(shopId: string, conversationId: string, anonymousId: string, after: Date | null = null): Promise<ShopperConversationView> {
   const { rows } = await pool().query<ShopperConversationRow>(READ_SHOPPER_CONVERSATION, [conversationId, shopId, anonymousId, after?.toISOString() ?? null]);

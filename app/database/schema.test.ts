@@ -19,6 +19,17 @@ describe("migrated schema", () => {
       await db().session.create({ data });
       expect(await db().session.findUniqueOrThrow({ where: { id: data.id } })).toEqual(data);
     },
+    ShopperIdentifier: async () => {
+      const shopper = await newShopper();
+      const created = await db().shopperIdentifier.create({
+        data: { shopId: shopper.shopId, shopperId: shopper.id, kind: "phone", value: "+447911123456", verified: true, source: "channel" },
+      });
+      expect(await db().shopperIdentifier.findUniqueOrThrow({ where: { id: created.id } })).toEqual(created);
+    },
+    RateLimitWindow: async () => {
+      const created = await db().rateLimitWindow.create({ data: { key: `ip:${randomUUID()}`, windowStart: new Date(), count: 3, expiresAt: new Date() } });
+      expect(await db().rateLimitWindow.findUniqueOrThrow({ where: { key_windowStart: { key: created.key, windowStart: created.windowStart } } })).toEqual(created);
+    },
     Shop: async () => {
       const shop = await newShop();
       expect(await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).toEqual(shop);
@@ -176,7 +187,7 @@ describe("migrated schema", () => {
 async function newShop() {
   return db().shop.create({
     data: {
-      domain: `${randomUUID()}.myshopify.com`, name: "Shop", email: "owner@example.com", currencyCode: "EUR",
+      domain: `${randomUUID()}.myshopify.com`, name: "Shop", email: "owner@example.com", currencyCode: "EUR", countryCode: "FR",
       uninstalledAt: new Date(), settings: { widget: { accent: "#123456" } }, onboardingDoneAt: new Date(),
     },
   });

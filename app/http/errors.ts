@@ -5,7 +5,7 @@
 export class HttpError extends Error {
   override name = "HttpError";
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 413 | 415 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503,
     message: string,
     readonly details: { field?: string; retryAfterSeconds?: number } = {},
   ) {

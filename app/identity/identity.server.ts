@@ -1,53 +1,104 @@
-import type { Shopper } from "@prisma/client";
+import type { Shopper, ShopperIdentifierKind, ShopperIdentifierSource } from "@prisma/client";
+import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Transaction } from "../db.server";
+import { detectContactDetails, normalizeEmail, normalizePhone } from "./normalize";
 
 export const consentInput = z
   .object({ analytics: z.boolean().nullish(), marketing: z.boolean().nullish() })
   .partial()
   .default({});
 
+/** What one message says about who sent it. Every field is optional: each channel knows different things. */
 export interface ShopperClaims {
-  anonymousId: string;
+  /** The storefront widget's id for this browser; email, SMS and WhatsApp shoppers have none. */
+  anonymousId?: string | null;
   /** From the app proxy's signed `logged_in_customer_id`, never from the request body. */
   shopifyCustomerId?: string | null;
+  /** Declared by the storefront (`CustomerAgent.identify()`): unverified. */
   email?: string | null;
   phone?: string | null;
+  /** Klaviyo's exchange id, read by the widget from the `__kla_id` cookie (widget/src/api.ts `klaviyoExchangeId`). */
   klaviyoExchangeId?: string | null;
+  /** The sender of an email, SMS or WhatsApp message as the channel's provider reported it: verified. */
+  sender?: { email?: string | null; phone?: string | null };
   consent?: z.infer<typeof consentInput>;
 }
 
-export function normalizeEmail(email: string | null | undefined): string | null {
-  const trimmed = email?.trim().toLowerCase();
-  return trimmed && z.email().safeParse(trimmed).success ? trimmed : null;
+export interface ClaimedIdentifier {
+  kind: ShopperIdentifierKind;
+  value: string;
+  verified: boolean;
+  source: ShopperIdentifierSource;
+  /** May find the shopper: the browser's own id or an identifier a trusted party vouched for. */
+  key: boolean;
 }
 
-/** E.164 or nothing: Klaviyo rejects a profile whose phone_number is not E.164. */
-export function normalizePhone(phone: string | null | undefined): string | null {
-  if (!phone) return null;
-  const compact = phone.replace(/[\s().-]/g, "");
-  const withPlus = compact.startsWith("00") ? `+${compact.slice(2)}` : compact;
-  return /^\+[1-9]\d{7,14}$/.test(withPlus) ? withPlus : null;
+/** The identifiers of one message, and the best value of each kind for the Shopper row. */
+export interface ResolvedClaims {
+  /** Keys first, in the order they decide which shopper this is; no kind and value twice. */
+  identifiers: ClaimedIdentifier[];
+  best: { anonymousId: string | null; shopifyCustomerId: string | null; email: string | null; phone: string | null; klaviyoExchangeId: string | null };
+  /** The id a new shopper gets: derived from the deciding key, so two first messages racing meet on one row. */
+  newShopperId: string;
+}
+
+export class UnidentifiedShopperError extends Error {
+  override name = "UnidentifiedShopperError";
 }
 
 /**
- * Finds or creates the shopper behind an anonymous storefront id and adds every identifier learnt since.
- * Identifiers are only ever added or replaced by newer ones, never cleared by a request that lacks them.
+ * Turns a message's claims into identifiers: the anonymous id, the signed customer id and a channel's sender are
+ * keys (they find the shopper); an email or phone declared by the widget or typed in the message (`text`,
+ * phones read in the shop's country) is attached unverified and never decides who the shopper is, so typing
+ * someone's address cannot make you them. The anonymous id decides first, so a conversation stays with the
+ * browser that started it when its shopper logs in.
  */
-export async function linkShopper(tx: Transaction, shopId: string, claims: ShopperClaims): Promise<Shopper> {
-  const identifiers = {
-    ...(claims.shopifyCustomerId ? { shopifyCustomerId: claims.shopifyCustomerId } : {}),
-    ...(normalizeEmail(claims.email) ? { email: normalizeEmail(claims.email) } : {}),
-    ...(normalizePhone(claims.phone) ? { phone: normalizePhone(claims.phone) } : {}),
-    ...(claims.klaviyoExchangeId ? { klaviyoExchangeId: claims.klaviyoExchangeId } : {}),
-    ...(claims.consent?.analytics != null ? { analyticsConsent: claims.consent.analytics } : {}),
-    ...(claims.consent?.marketing != null ? { marketingConsent: claims.consent.marketing } : {}),
+export function resolveClaims(shopId: string, claims: ShopperClaims, text?: string, defaultCountry?: string | null): ResolvedClaims {
+  const typed = text ? detectContactDetails(text, defaultCountry) : { email: null, phone: null };
+  const senderEmail = normalizeEmail(claims.sender?.email);
+  const senderPhone = normalizePhone(claims.sender?.phone, defaultCountry);
+  const declaredEmail = normalizeEmail(claims.email);
+  const declaredPhone = normalizePhone(claims.phone, defaultCountry);
+  const anonymousId = claims.anonymousId?.trim() || null;
+  const shopifyCustomerId = claims.shopifyCustomerId?.trim() || null;
+  const klaviyoExchangeId = claims.klaviyoExchangeId?.trim() || null;
+
+  const candidates: Array<Omit<ClaimedIdentifier, "value"> & { value: string | null }> = [
+    { kind: "anonymous", value: anonymousId, verified: false, source: "storefront", key: true },
+    { kind: "shopify_customer", value: shopifyCustomerId, verified: true, source: "app_proxy", key: true },
+    { kind: "email", value: senderEmail, verified: true, source: "channel", key: true },
+    { kind: "phone", value: senderPhone, verified: true, source: "channel", key: true },
+    { kind: "email", value: declaredEmail, verified: false, source: "storefront", key: false },
+    { kind: "phone", value: declaredPhone, verified: false, source: "storefront", key: false },
+    { kind: "klaviyo_exchange", value: klaviyoExchangeId, verified: false, source: "storefront", key: false },
+    { kind: "email", value: typed.email, verified: false, source: "chat", key: false },
+    { kind: "phone", value: typed.phone, verified: false, source: "chat", key: false },
+  ];
+  const identifiers: ClaimedIdentifier[] = [];
+  for (const candidate of candidates) {
+    if (candidate.value === null) continue;
+    if (identifiers.some((known) => known.kind === candidate.kind && known.value === candidate.value)) continue;
+    identifiers.push({ ...candidate, value: candidate.value });
+  }
+  const deciding = identifiers.find((identifier) => identifier.key);
+  if (!deciding) throw new UnidentifiedShopperError("A shopper message needs an anonymous id, a signed customer or a channel sender");
+  return {
+    identifiers,
+    best: {
+      anonymousId,
+      shopifyCustomerId,
+      email: senderEmail ?? declaredEmail ?? typed.email,
+      phone: senderPhone ?? declaredPhone ?? typed.phone,
+      klaviyoExchangeId,
+    },
+    newShopperId: derivedShopperId(shopId, deciding),
   };
-  return tx.shopper.upsert({
-    where: { shopId_anonymousId: { shopId, anonymousId: claims.anonymousId } },
-    create: { shopId, anonymousId: claims.anonymousId, ...identifiers },
-    update: identifiers,
-  });
+}
+
+function derivedShopperId(shopId: string, key: Pick<ClaimedIdentifier, "kind" | "value">): string {
+  const hex = createHash("sha256").update(`${shopId}\u0000${key.kind}\u0000${key.value}`).digest("hex");
+  // Shaped as a version-8 (custom) UUID, like the random ids of the other shoppers.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**

@@ -54,10 +54,11 @@ function expectRetryAfterHonoured(accountId: string, retryAfterSeconds: number) 
 }
 
 const identities: Record<string, { shopper: ShopperIdentity; profile: Record<string, string> }> = {
-  email: { shopper: { anonymousId: "a1", email: "ada@example.com" }, profile: { email: "ada@example.com" } },
-  phone: { shopper: { anonymousId: "a2", phone: "+1 514 555 0100" }, profile: { phone_number: "+15145550100" } },
-  "Shopify customer id": { shopper: { anonymousId: "a3", shopifyCustomerId: "7001" }, profile: { external_id: "7001" } },
-  "Klaviyo exchange id": { shopper: { anonymousId: "a4", klaviyoExchangeId: "01KXEXCH" }, profile: { _kx: "01KXEXCH" } },
+  email: { shopper: { anonymousId: "a1", email: "ada@example.com" }, profile: { email: "ada@example.com", anonymous_id: "a1" } },
+  phone: { shopper: { anonymousId: "a2", phone: "+1 514 555 0100" }, profile: { phone_number: "+15145550100", anonymous_id: "a2" } },
+  "Shopify customer id": { shopper: { anonymousId: "a3", shopifyCustomerId: "7001" }, profile: { external_id: "7001", anonymous_id: "a3" } },
+  "Klaviyo exchange id": { shopper: { anonymousId: "a4", klaviyoExchangeId: "01KXEXCH" }, profile: { _kx: "01KXEXCH", anonymous_id: "a4" } },
+  "phone, from SMS (no anonymous id)": { shopper: { phone: "+1 514 555 0101" }, profile: { phone_number: "+15145550101" } },
   "anonymous id only": { shopper: { anonymousId: "a5" }, profile: { anonymous_id: "a5" } },
 };
 

@@ -73,15 +73,20 @@ describe("Klaviyo event builder", () => {
     expect([channelOf("web_chat"), channelOf("email"), channelOf("sms"), channelOf("whatsapp")]).toEqual(["web chat", "email", "SMS", "WhatsApp"]);
   });
 
-  it("sends every identifier known, so Klaviyo merges the event into one profile", () => {
-    const event = buildKlaviyoEvent(facts.started({ anonymousId: "a", email: "ada@example.com", phone: "+447700900123", shopifyCustomerId: "42", klaviyoExchangeId: "KX" }));
-    expect(event.attributes.profile.data.attributes).toEqual({ email: "ada@example.com", phone_number: "+447700900123", external_id: "42", _kx: "KX" });
+  it("sends every identifier known with the anonymous id, so Klaviyo folds the visitor's earlier events into one profile", () => {
+    const event = buildKlaviyoEvent(facts.started({ anonymousId: "a", email: "ada@example.com", phone: "+447911123456", shopifyCustomerId: "42", klaviyoExchangeId: "KX" }));
+    expect(event.attributes.profile.data.attributes).toEqual({ email: "ada@example.com", phone_number: "+447911123456", external_id: "42", _kx: "KX", anonymous_id: "a" });
+  });
+
+  it("identifies an email, SMS or WhatsApp shopper, who has no anonymous id, by what the channel gave", () => {
+    const event = buildKlaviyoEvent({ ...facts.started({ phone: "+15145550100" }), channel: "sms" });
+    expect(event.attributes.profile.data.attributes).toEqual({ phone_number: "+15145550100" });
   });
 
   it("normalises a phone to E.164 when it can, and leaves it out (rather than fail the event) when it cannot", () => {
     const phoneOf = (phone: string) => buildKlaviyoEvent(facts.started({ anonymousId: "a", phone })).attributes.profile.data.attributes;
-    expect(phoneOf("+1 (514) 555-0100")).toEqual({ phone_number: "+15145550100" });
-    expect(phoneOf("0044 7700 900123")).toEqual({ phone_number: "+447700900123" });
+    expect(phoneOf("+1 (514) 555-0100")).toEqual({ phone_number: "+15145550100", anonymous_id: "a" });
+    expect(phoneOf("0044 7911 123456")).toEqual({ phone_number: "+447911123456", anonymous_id: "a" });
     expect(phoneOf("514-555-0100")).toEqual({ anonymous_id: "a" });
     expect(phoneOf("+0 555")).toEqual({ anonymous_id: "a" });
     expect(buildKlaviyoEvent(facts.started({ anonymousId: "a", email: "not an email" })).attributes.profile.data.attributes).toEqual({ anonymous_id: "a" });

@@ -1,3 +1,4 @@
+import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import type { KlaviyoEventAttributes, KlaviyoProfileIdentifiers } from "./client.server";
 
 /** Metric names and property keys are a contract: merchants' flows and segments are built on them. */
@@ -22,7 +23,8 @@ export const MAX_FIRST_MESSAGE_LENGTH = 1000;
 export const MAX_RECOMMENDED_PRODUCTS = 20;
 
 export interface ShopperIdentity {
-  anonymousId: string;
+  /** The storefront's anonymous id; email, SMS and WhatsApp shoppers have none. */
+  anonymousId?: string | null;
   email?: string | null;
   phone?: string | null;
   shopifyCustomerId?: string | null;
@@ -60,25 +62,11 @@ export interface BuiltKlaviyoEvent {
   attributes: KlaviyoEventAttributes;
 }
 
-/**
- * A phone number as E.164 when it can be read as one ("+1 (514) 555-0100", "0044 7700 900123"), else null:
- * Klaviyo rejects the whole event for a malformed phone_number, and without a country code we cannot guess one.
- */
-function toE164(phone: string): string | null {
-  const compact = phone.trim().replace(/[\s().\-/]/g, "").replace(/^00/, "+");
-  return /^\+[1-9]\d{6,14}$/.test(compact) ? compact : null;
-}
-
-function plausibleEmail(email: string): string | null {
-  const trimmed = email.trim();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed) ? trimmed : null;
-}
-
 /** Every identifier we know that Klaviyo can resolve a profile by (anonymous_id aside). */
 export function knownProfileIdentifiers(shopper: ShopperIdentity): Omit<KlaviyoProfileIdentifiers, "anonymous_id"> {
   const attributes: KlaviyoProfileIdentifiers = {};
-  const email = shopper.email ? plausibleEmail(shopper.email) : null;
-  const phone = shopper.phone ? toE164(shopper.phone) : null;
+  const email = normalizeEmail(shopper.email);
+  const phone = normalizePhone(shopper.phone);
   if (email) attributes.email = email;
   if (phone) attributes.phone_number = phone;
   if (shopper.shopifyCustomerId) attributes.external_id = shopper.shopifyCustomerId;
@@ -86,11 +74,13 @@ export function knownProfileIdentifiers(shopper: ShopperIdentity): Omit<KlaviyoP
   return attributes;
 }
 
-/** Every identifier we know, so Klaviyo merges the event into the right profile; anonymous_id when nothing else. */
+/**
+ * Every identifier we know, so Klaviyo merges the event into the right profile. The anonymous id goes along with
+ * the identifiers learnt later: Klaviyo then folds the profile it made for the anonymous visitor's first events into
+ * the identified one instead of keeping two.
+ */
 function profileAttributes(shopper: ShopperIdentity): KlaviyoProfileIdentifiers {
-  const attributes: KlaviyoProfileIdentifiers = knownProfileIdentifiers(shopper);
-  if (Object.keys(attributes).length === 0) attributes.anonymous_id = shopper.anonymousId;
-  return attributes;
+  return { ...knownProfileIdentifiers(shopper), ...(shopper.anonymousId ? { anonymous_id: shopper.anonymousId } : {}) };
 }
 
 function recommendedProducts(products: RecommendedProduct[]) {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildDemoCatalog, type DemoOrder } from "../../fakes/shopify/catalog";
 import { DEMO_TEST_SHOPS } from "../../test/support/constants";
 import { createDemoShop, type TestShop } from "../../test/support/shopify";
+import { db } from "../db.server";
 import shopify from "../shopify.server";
 import { numericId } from "../shopify/ids";
 import { lookupOrder } from "./lookup.server";
@@ -49,6 +50,18 @@ describe("lookupOrder", () => {
     const spaced = shipped.phone!.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, "+1 ($1) $2-$3").replace(/^\+(\d{2})(\d+)$/, "00$1 $2");
     const lookup = await lookupOrder(shop.id, { orderNumber: number(shipped), phone: spaced });
     expect(lookup).toMatchObject({ found: true, order: { name: shipped.name } });
+  });
+
+  it("reads a phone given without its country code in the shop's country", async () => {
+    const american = recent.find((order) => order.phone?.startsWith("+1"))!;
+    const national = american.phone!.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, "($1) $2-$3");
+    expect(await lookupOrder(shop.id, { orderNumber: number(american), phone: national })).toEqual({ found: false });
+    await db().shop.update({ where: { id: shop.id }, data: { countryCode: "US" } });
+    try {
+      expect(await lookupOrder(shop.id, { orderNumber: number(american), phone: national })).toMatchObject({ found: true, order: { name: american.name } });
+    } finally {
+      await db().shop.update({ where: { id: shop.id }, data: { countryCode: null } });
+    }
   });
 
   it("answers a wrong email and an unknown order number identically, revealing nothing", async () => {

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { OrderDetails, OrderLookup, OrderProof } from "../agent/skills/tools";
 import { db } from "../db.server";
-import { normalizeEmail, normalizePhone } from "../identity/identity.server";
+import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { numericId } from "../shopify/ids";
 import { unauthenticated } from "../shopify.server";
 import { logger } from "../logger.server";
@@ -69,8 +69,10 @@ function orderDigits(name: string): string {
 export async function lookupOrder(shopId: string, proof: OrderProof): Promise<OrderLookup> {
   const number = proof.orderNumber?.trim().replace(/^#/, "");
   if (number !== undefined && !/^\d{1,12}$/.test(number)) return NOT_FOUND;
+  const shop = await db().shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true, countryCode: true } });
   const email = normalizeEmail(proof.email);
-  const phone = normalizePhone(proof.phone);
+  // "(212) 555-0147" is a number in the shop's country, as the shopper means it.
+  const phone = normalizePhone(proof.phone, shop.countryCode);
   const customerId = proof.shopifyCustomerId?.trim() || null;
   if (!customerId && !(number && (email || phone))) return NOT_FOUND;
 
@@ -82,17 +84,16 @@ export async function lookupOrder(shopId: string, proof: OrderProof): Promise<Or
 
   let live: Candidate[] | null = null;
   try {
-    live = await liveCandidates(shopId, number, customerId);
+    live = await liveCandidates(shop, number, customerId);
   } catch (error) {
     logger().warn({ source: "orders", err: error }, "order lookup fell back to the mirror");
   }
-  const candidates = live && live.some((candidate) => number === undefined || candidate.number === number) ? live : await mirroredCandidates(shopId, number, customerId);
+  const candidates = live && live.some((candidate) => number === undefined || candidate.number === number) ? live : await mirroredCandidates(shopId, shop.countryCode, number, customerId);
   const match = candidates.find(proven);
   return match ? { found: true, order: match.details } : NOT_FOUND;
 }
 
-async function liveCandidates(shopId: string, number: string | undefined, customerId: string | null): Promise<Candidate[]> {
-  const shop = await db().shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
+async function liveCandidates(shop: { domain: string; countryCode: string | null }, number: string | undefined, customerId: string | null): Promise<Candidate[]> {
   const { admin } = await unauthenticated.admin(shop.domain);
   const query = number ? `name:#${number}` : `customer_id:${customerId}`;
   const response = await admin.graphql(ORDERS, { variables: { query } });
@@ -102,7 +103,7 @@ async function liveCandidates(shopId: string, number: string | undefined, custom
   return nodes.map((order) => ({
     number: orderDigits(order.name),
     email: normalizeEmail(order.email),
-    phone: normalizePhone(order.phone),
+    phone: normalizePhone(order.phone, shop.countryCode),
     shopifyCustomerId: order.customer ? numericId(order.customer.id) : null,
     details: {
       name: order.name,
@@ -127,13 +128,13 @@ interface MirroredLineItem {
 }
 
 /** The mirror knows payment but not fulfilment or tracking: those stay unknown (null, none) rather than guessed. */
-async function mirroredCandidates(shopId: string, number: string | undefined, customerId: string | null): Promise<Candidate[]> {
+async function mirroredCandidates(shopId: string, countryCode: string | null, number: string | undefined, customerId: string | null): Promise<Candidate[]> {
   const where: Prisma.OrderWhereInput = number ? { shopId, OR: [{ number: Number(number) }, { name: `#${number}` }] } : { shopId, shopifyCustomerId: customerId };
   const orders = await db().order.findMany({ where, orderBy: { placedAt: "desc" }, take: 5 });
   return orders.map((order) => ({
     number: order.number !== null ? String(order.number) : orderDigits(order.name),
     email: normalizeEmail(order.email),
-    phone: normalizePhone(order.phone),
+    phone: normalizePhone(order.phone, countryCode),
     shopifyCustomerId: order.shopifyCustomerId,
     details: {
       name: order.name,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db, type Transaction } from "../db.server";
-import { normalizeEmail, normalizePhone } from "../identity/identity.server";
+import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { afterOrderSaved } from "./order-effects.server";
 
 /** The cart attribute the storefront widget sets (hidden at checkout: names starting with `_` are). */

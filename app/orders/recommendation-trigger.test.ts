@@ -34,11 +34,12 @@ const HOUR_MS = 3_600_000;
 async function recommendedShopper(email: string, windowHours = 24) {
   const { shop, accountId } = await connectedShop(fake);
   await updateShopSettings(shop.id, { recommendationWindowHours: windowHours });
-  const conversation = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), email, consent: CONSENT_GIVEN }, firstMessage: "Trail shoes?" });
+  const anonymousId = randomUUID();
+  const conversation = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId, email, consent: CONSENT_GIVEN }, firstMessage: "Trail shoes?" });
   const recommendation = await recordRecommendation({ shopId: shop.id, conversationId: conversation.id, products: [TRAIL_RUNNER] });
   // The recommendation and its profile update reach Klaviyo first, as they would in the hours before the window ends.
   await eventually(async () => (await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "pending" } })) === 0);
-  return { shop, accountId, conversation, recommendation };
+  return { shop, accountId, conversation, recommendation, anonymousId };
 }
 
 /** Moves the recommendation (and its conversation) `hours` into the past and makes its check due now. */
@@ -76,7 +77,7 @@ const property = (accountId: string, name: string) => fake.profiles(accountId)[0
 
 describe("Recommendation Not Purchased", () => {
   it("fires once when the window passes without an order, and sets the profile property false", async () => {
-    const { shop, accountId, conversation, recommendation } = await recommendedShopper("ada@example.com", 48);
+    const { shop, accountId, conversation, recommendation, anonymousId } = await recommendedShopper("ada@example.com", 48);
     expect(recommendation.recommendedAt).toBeInstanceOf(Date);
     const recommendedAt = await windowPasses(recommendation.id, 48);
 
@@ -84,7 +85,7 @@ describe("Recommendation Not Purchased", () => {
       const sent = metricEvents(accountId, "Recommendation Not Purchased");
       return sent.length === 1 ? sent : null;
     });
-    expect(event!.profile).toEqual({ email: "ada@example.com" });
+    expect(event!.profile).toEqual({ email: "ada@example.com", anonymous_id: anonymousId });
     expect(event!.properties).toEqual({
       "Conversation ID": conversation.id,
       Channel: "web chat",

@@ -7,6 +7,8 @@ const installedShops = new Map<string, { shop: InstalledShop | null; until: numb
 export interface InstalledShop {
   id: string;
   domain: string;
+  /** ISO alpha-2, when known: phone numbers typed without a country code are read in it. */
+  countryCode: string | null;
   settings: Prisma.JsonValue;
 }
 
@@ -19,7 +21,7 @@ export async function findInstalledShop(domain: string): Promise<InstalledShop |
   const cached = installedShops.get(domain);
   if (cached && cached.until > Date.now()) return cached.shop;
   const { rows } = await pool().query<InstalledShop>(
-    `SELECT id, domain, settings FROM "Shop" WHERE domain = $1 AND "uninstalledAt" IS NULL`,
+    `SELECT id, domain, "countryCode", settings FROM "Shop" WHERE domain = $1 AND "uninstalledAt" IS NULL`,
     [domain],
   );
   const shop = rows[0] ?? null;

@@ -1,5 +1,6 @@
 import { InvalidShopError } from "@shopify/shopify-api";
 import { z } from "zod";
+import { clientAddress, ConversationFullError, isAutomatedClient, MAX_SHOPPER_MESSAGES_PER_CONVERSATION, RateLimitedError, takeMessageAllowance } from "../abuse/limits.server";
 import { answerShopperMessage } from "../agent/shopper-turns.server";
 import { escalateConversation, SHOPPER_REQUESTED } from "../conversations/conversations.server";
 import {
@@ -38,7 +39,7 @@ const startInput = z.object({
   klaviyoExchangeId: storableText().max(200).nullish(),
   consent: consentInput,
 });
-const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, consent: true });
+const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, klaviyoExchangeId: true, consent: true });
 const escalateInput = z.object({ anonymousId });
 const conversationId = storableText().min(1).max(100);
 /** A poll's cursor: the createdAt of the newest message the widget has; absent, the whole thread. */
@@ -64,7 +65,7 @@ async function authenticateProxy(request: Request): Promise<ProxyContext> {
   return { shop, loggedInCustomerId: new URL(request.url).searchParams.get("logged_in_customer_id") || null };
 }
 
-function claims(context: ProxyContext, input: z.infer<typeof messageInput> & { klaviyoExchangeId?: string | null }): ShopperClaims {
+function claims(context: ProxyContext, input: z.infer<typeof messageInput>): ShopperClaims {
   return {
     anonymousId: input.anonymousId,
     shopifyCustomerId: context.loggedInCustomerId,
@@ -75,20 +76,42 @@ function claims(context: ProxyContext, input: z.infer<typeof messageInput> & { k
   };
 }
 
+/** Counts the message against the shopper's, the address's and the shop's limits before anything is stored. */
+async function admitMessage(request: Request, context: ProxyContext, anonymousId: string, conversationId?: string) {
+  await takeMessageAllowance({ shopId: context.shop.id, shopperKey: anonymousId, ip: clientAddress(request), conversationId });
+}
+
+/** Crawlers and scripts get no conversation (each would cost an agent turn), before their body is even read. */
+function refuseAutomatedClients(request: Request) {
+  if (isAutomatedClient(request)) throw new HttpError(403, "The chat is for shoppers; automated clients cannot start conversations");
+}
+
 export async function handleStartConversation(request: Request): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
+  refuseAutomatedClients(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, startInput);
-  const received = await answerShopperMessage(context.shop, { shopId: context.shop.id, channel: "web_chat", shopper: claims(context, input), body: input.message });
+  await admitMessage(request, context, input.anonymousId);
+  const received = await answerShopperMessage(context.shop, {
+    shopId: context.shop.id,
+    channel: "web_chat",
+    defaultCountry: context.shop.countryCode,
+    shopper: claims(context, input),
+    body: input.message,
+  });
   return readShopperConversation(context.shop.id, received.conversationId, input.anonymousId);
 }
 
 export async function handleShopperMessage(request: Request, id: string): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
+  refuseAutomatedClients(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, messageInput);
+  const continued = parseInput(conversationId, id);
+  await admitMessage(request, context, input.anonymousId, continued);
   const received = await answerShopperMessage(context.shop, {
     shopId: context.shop.id,
     channel: "web_chat",
-    conversationId: parseInput(conversationId, id),
+    defaultCountry: context.shop.countryCode,
+    conversationId: continued,
     shopper: claims(context, input),
     body: input.message,
   });
@@ -114,8 +137,9 @@ export async function handleConversationPoll(request: Request, id: string): Prom
 
 /**
  * This boundary's one error mapping, for every answer the widget gets: JSON, never cached (the proxy sits behind
- * Shopify's CDN). Bad input is a 400 naming the field, an unknown or foreign conversation a 404, an unreachable
- * database a 503 with Retry-After; anything else is a real failure and propagates.
+ * Shopify's CDN). Bad input is a 400 naming the field, an unknown or foreign conversation a 404, too many messages
+ * a 429 with Retry-After (a full conversation a 409), an unreachable database a 503 with Retry-After; anything else
+ * is a real failure and propagates.
  */
 export async function storefrontJson(work: () => Promise<unknown>): Promise<Response> {
   try {
@@ -123,6 +147,15 @@ export async function storefrontJson(work: () => Promise<unknown>): Promise<Resp
   } catch (error) {
     if (error instanceof ConversationNotFoundError) return errorResponse(new HttpError(404, "Conversation not found"), NO_STORE);
     if (error instanceof ShopGoneError) return errorResponse(new HttpError(404, "The chat is not available in this store"), NO_STORE);
+    if (error instanceof RateLimitedError) {
+      const wait = error.retryAfterSeconds;
+      const message = `You are sending messages faster than we can answer. Please wait ${wait} second${wait === 1 ? "" : "s"} and try again.`;
+      return errorResponse(new HttpError(429, message, { retryAfterSeconds: wait }), NO_STORE);
+    }
+    if (error instanceof ConversationFullError) {
+      const message = `This conversation has reached ${MAX_SHOPPER_MESSAGES_PER_CONVERSATION} messages. Please start a new one.`;
+      return errorResponse(new HttpError(409, message, { field: "conversationId" }), NO_STORE);
+    }
     try {
       return errorResponse(error, NO_STORE);
     } catch {

@@ -231,7 +231,10 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
 
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     // Without accept-encoding the app answers uncompressed, so a Liquid answer can be rendered.
-    const upstream = send(target, { method: request.method, headers: forwardableHeaders(request.headers, new Set(["cookie", "accept-encoding"])) }, (answer) => {
+    // Like Shopify, the shopper's address goes on in X-Forwarded-For (after any the request already carried).
+    const forwardedFor = [request.headers["x-forwarded-for"], request.socket.remoteAddress].filter(Boolean).join(", ");
+    const forwarded = { ...forwardableHeaders(request.headers, new Set(["cookie", "accept-encoding"])), "x-forwarded-for": forwardedFor };
+    const upstream = send(target, { method: request.method, headers: forwarded }, (answer) => {
       const headers = forwardableHeaders(answer.headers, new Set(["set-cookie"]));
       if (answer.headers["content-type"]?.startsWith("application/liquid")) {
         renderLiquidAnswer(answer, headers).catch((error: unknown) => {

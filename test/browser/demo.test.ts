@@ -69,7 +69,8 @@ afterAll(async () => {
 
 describe("the local demo in a real browser", () => {
   it("lets a shopper chat on the storefront, a merchant answer and resolve it in the admin, and shows the events delivered to Klaviyo", async () => {
-    const shopper = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Headless Chromium says "HeadlessChrome", which the chat turns away as a bot; a shopper's browser does not.
+    const shopper = await browser.newPage({ viewport: { width: 1280, height: 800 }, userAgent: MERCHANT_USER_AGENT });
     await shopper.goto(storefrontUrl);
     await expect.poll(() => shopper.locator(".card").count()).toBeGreaterThan(10);
     await shopper.getByRole("button", { name: "Open chat" }).click();

@@ -2,7 +2,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
 import { startDemo, type RunningDemo } from "../support/demo";
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp");
@@ -33,7 +33,7 @@ async function ask(page: Page, message: string) {
 describe("the storefront widget in a real browser", () => {
   it("shows product cards, adds one to the cart named after the conversation, keeps the thread over a reload, and tells Klaviyo", async () => {
     // axe-core opens a page of its own in the context, which browser.newPage()'s single-page contexts refuse.
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: MERCHANT_USER_AGENT })).newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
     await page.goto(demo.storefrontUrl);
@@ -92,7 +92,7 @@ describe("the storefront widget in a real browser", () => {
   });
 
   it("fits a 360 px phone and reads right to left", async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, userAgent: MERCHANT_USER_AGENT });
     await page.goto(demo.storefrontUrl);
     await page.evaluate(() => document.documentElement.setAttribute("dir", "rtl"));
     await ask(page, "Do you have a hoodie?");

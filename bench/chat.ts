@@ -1,13 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startEmbeddedPostgres } from "../app/database/embedded.server";
-import { applyMigrations } from "../app/database/migrate.server";
 import { buildDemoCatalog } from "../fakes/shopify/catalog";
 import { signAppProxyQuery, startFakeShopify } from "../fakes/shopify/server";
 import { freePort } from "../test/support/ports";
+import { benchDatabase } from "./support/database";
 
 /**
  * The storefront chat under load: the built server (NODE_ENV=production, background workers on) on its own
@@ -38,10 +36,8 @@ const SCRIPT = [
   "thanks, that's all",
 ];
 
-const scratch = path.resolve(root, `.data/bench-chat-${randomBytes(4).toString("hex")}`);
-const embedded = await startEmbeddedPostgres({ directory: scratch, port: 54500 + Math.floor(Math.random() * 400), ephemeral: true });
-await applyMigrations(embedded.url);
-log("embedded PostgreSQL started");
+const embedded = await benchDatabase("chat");
+log(process.env.DATABASE_URL ? "scratch database on the server in DATABASE_URL" : "embedded PostgreSQL started");
 
 const catalog = buildDemoCatalog(SHOP);
 const appPort = await freePort();
@@ -188,7 +184,6 @@ server.kill("SIGTERM");
 await stopped;
 await shopify.close();
 await embedded.stop();
-await rm(scratch, { recursive: true, force: true });
 
 latencies.sort((a, b) => a - b);
 const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;

@@ -1,11 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startEmbeddedPostgres } from "../app/database/embedded.server";
-import { applyMigrations } from "../app/database/migrate.server";
-import { createScratchDatabase } from "../app/database/scratch.server";
 import { startFakeKlaviyo } from "../fakes/klaviyo/server";
+import { benchDatabase } from "./support/database";
 
 /**
  * Klaviyo delivery under load: 20 accounts, 50,000 events, against the fake enforcing Klaviyo's real per-account
@@ -34,24 +30,10 @@ const CEILING_OVERDRIVE = 1.5;
 
 const log = (message: string) => console.log(`[bench klaviyo] ${message}`);
 
-const scratch = path.resolve(import.meta.dirname, `../.data/bench-postgres-${randomBytes(4).toString("hex")}`);
-let stopDatabase = async () => {};
-let databaseUrl = process.env.DATABASE_URL;
-if (databaseUrl) {
-  const scratch = await createScratchDatabase(databaseUrl, "customer_agent_bench");
-  databaseUrl = scratch.url;
-  stopDatabase = () => scratch.drop();
-  log("scratch database on the server in DATABASE_URL");
-} else {
-  const embedded = await startEmbeddedPostgres({ directory: scratch, port: 54500 + Math.floor(Math.random() * 400), ephemeral: true });
-  databaseUrl = embedded.url;
-  stopDatabase = async () => {
-    await embedded.stop();
-    await rm(scratch, { recursive: true, force: true });
-  };
-  await applyMigrations(databaseUrl);
-  log("embedded PostgreSQL started");
-}
+const benchDb = await benchDatabase("bench");
+const databaseUrl = benchDb.url;
+const stopDatabase = () => benchDb.stop();
+log(process.env.DATABASE_URL ? "scratch database on the server in DATABASE_URL" : "embedded PostgreSQL started");
 
 const fake = await startFakeKlaviyo();
 Object.assign(process.env, {

@@ -1,12 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../app/database/embedded.server";
-import { applyMigrations } from "../app/database/migrate.server";
-import { createScratchDatabase } from "../app/database/scratch.server";
+import { benchDatabase } from "./support/database";
 
 /**
  * Webhook intake under Shopify-like load: the built server (its own process, as in production, with its background
@@ -35,24 +32,10 @@ const SECRET = "bench-secret";
 const log = (message: string) => console.log(`[bench webhooks] ${message}`);
 const root = path.resolve(import.meta.dirname, "..");
 
-const scratchDirectory = path.resolve(root, `.data/bench-postgres-${randomBytes(4).toString("hex")}`);
-let stopDatabase = async () => {};
-let databaseUrl = process.env.DATABASE_URL;
-if (databaseUrl) {
-  const scratch = await createScratchDatabase(databaseUrl, "customer_agent_bench");
-  databaseUrl = scratch.url;
-  stopDatabase = () => scratch.drop();
-  log("scratch database on the server in DATABASE_URL");
-} else {
-  const embedded = await startEmbeddedPostgres({ directory: scratchDirectory, port: 54500 + Math.floor(Math.random() * 400), ephemeral: true });
-  databaseUrl = embedded.url;
-  stopDatabase = async () => {
-    await embedded.stop();
-    await rm(scratchDirectory, { recursive: true, force: true });
-  };
-  await applyMigrations(databaseUrl);
-  log("embedded PostgreSQL started");
-}
+const benchDb = await benchDatabase("bench");
+const databaseUrl = benchDb.url;
+const stopDatabase = () => benchDb.stop();
+log(process.env.DATABASE_URL ? "scratch database on the server in DATABASE_URL" : "embedded PostgreSQL started");
 const database = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 // The database stops before this pool's idle connections notice; that is not the bench's failure.
 database.on("error", () => undefined);

@@ -1,13 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
-import path from "node:path";
-import { startEmbeddedPostgres } from "../../app/database/embedded.server";
-import { applyMigrations } from "../../app/database/migrate.server";
-import { createScratchDatabase } from "../../app/database/scratch.server";
 import { buildDemoCatalog, type DemoOrder } from "../../fakes/shopify/catalog";
 import { startFakeShopify } from "../../fakes/shopify/server";
 import type { Intent } from "../../app/agent/types";
 import { CASES, type EvalCase, type EvalTurn } from "./agent-cases";
+import { benchDatabase } from "../support/database";
 
 /**
  * The agent on the demo shop, end to end: every case's shopper messages are stored as the storefront stores them
@@ -25,22 +21,9 @@ import { CASES, type EvalCase, type EvalTurn } from "./agent-cases";
  */
 const log = (message: string) => console.log(`[eval agent] ${message}`);
 
-const scratchDirectory = path.resolve(import.meta.dirname, `../../.data/eval-postgres-${randomBytes(4).toString("hex")}`);
-let stopDatabase = async () => {};
-let databaseUrl = process.env.DATABASE_URL;
-if (databaseUrl) {
-  const scratch = await createScratchDatabase(databaseUrl, "customer_agent_eval");
-  databaseUrl = scratch.url;
-  stopDatabase = () => scratch.drop();
-} else {
-  const embedded = await startEmbeddedPostgres({ directory: scratchDirectory, port: 54900 + Math.floor(Math.random() * 90), ephemeral: true });
-  databaseUrl = embedded.url;
-  stopDatabase = async () => {
-    await embedded.stop();
-    await rm(scratchDirectory, { recursive: true, force: true });
-  };
-  await applyMigrations(databaseUrl);
-}
+const benchDb = await benchDatabase("eval");
+const databaseUrl = benchDb.url;
+const stopDatabase = () => benchDb.stop();
 
 const shopify = await startFakeShopify({ apiSecret: "eval", appUrl: "http://127.0.0.1:9", shops: [] });
 Object.assign(process.env, {

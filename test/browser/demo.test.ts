@@ -1,70 +1,30 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
-import { freePort } from "../support/ports";
+import { startDemo, type RunningDemo } from "../support/demo";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const SCREENSHOTS = path.join(ROOT, "tmp");
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp");
 
-let demo: ChildProcess;
+let demo: RunningDemo;
 let browser: Browser;
 let storefrontUrl: string;
 let adminUrl: string;
 let klaviyoUrl: string;
-const dataDirectory = path.join(ROOT, ".data", `demo-test-${randomBytes(4).toString("hex")}`);
-
-/** The README's run command (minus the build `npm test` already did), in a clean environment like a fresh shell. */
-async function startDemo() {
-  const [app, storefront, klaviyo] = await Promise.all([freePort(), freePort(), freePort()]);
-  demo = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/demo.ts"], {
-    cwd: ROOT,
-    env: {
-      NODE_ENV: "production",
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(app),
-      DEMO_STOREFRONT_PORT: String(storefront),
-      DEMO_KLAVIYO_PORT: String(klaviyo),
-      DEMO_DATA_DIR: dataDirectory,
-      EMBEDDED_POSTGRES_PORT: String(await freePort()),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Press Ctrl+C to stop.")) resolve();
-    };
-    demo.stdout!.on("data", collect);
-    demo.stderr!.on("data", collect);
-    demo.once("exit", (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
-  });
-  storefrontUrl = /Storefront\s+(\S+)/.exec(output)![1]!;
-  adminUrl = /Admin\s+(\S+)/.exec(output)![1]!;
-  klaviyoUrl = /Klaviyo\s+(\S+)/.exec(output)![1]!;
-}
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 beforeAll(async () => {
-  await startDemo();
+  demo = await startDemo();
+  ({ storefrontUrl, adminUrl, klaviyoUrl } = demo);
   browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (demo && demo.exitCode === null) {
-    demo.kill("SIGTERM");
-    await new Promise((resolve) => demo.once("exit", resolve));
-  }
-  await rm(dataDirectory, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe("the local demo in a real browser", () => {

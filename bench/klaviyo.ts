@@ -120,7 +120,7 @@ for (let tick = 0; tick < LAG_SECONDS * LAG_RATE_PER_ACCOUNT; tick++) {
   await Promise.all(
     lagAccounts.map(async ({ shopId }) => {
       const fact = startedFact();
-      const conversation = await startConversation({ shopId, channel: "web_chat", shopper: { anonymousId: fact.shopper.anonymousId, email: fact.shopper.email }, firstMessage: fact.firstMessage });
+      const conversation = await startConversation({ shopId, channel: "web_chat", shopper: { anonymousId: fact.shopper.anonymousId, email: fact.shopper.email, consent: { analytics: true, marketing: true } }, firstMessage: fact.firstMessage });
       committedAt.set(`ca:${conversation.id}:started`, Date.now());
     }),
   );

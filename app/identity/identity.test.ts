@@ -5,6 +5,7 @@ import { appProxyRequest, createTestShop, send, type TestShop } from "../../test
 import { receiveShopperMessage } from "../conversations/shopper-messages.server";
 import { db } from "../db.server";
 import { mirrorOrder, orderFromWebhook } from "../orders/orders.server";
+import { orderPayload } from "../../test/support/orders";
 
 /** A shop in the United States: a phone typed without its country code is read as American. */
 async function usShop(): Promise<TestShop> {
@@ -90,7 +91,7 @@ describe("shopper identity from the chat", () => {
 
   it("does not show an order to a shopper who only typed its email earlier: the order skill needs the number and the contact in the proof", async () => {
     const shop = await usShop();
-    await mirrorOrder(shop.id, orderFromWebhook(orderPayload({ email: "dee@example.org" })));
+    await mirrorOrder(shop.id, orderFromWebhook(orderPayload({ name: "#1077", order_number: 1077, email: "dee@example.org", customer: null })));
     const anonymousId = randomUUID();
     const chat = await post(shop, "/conversations", { anonymousId, message: "my email is dee@example.org", consent: CONSENT_GIVEN });
     const asked = await post(shop, `/conversations/${chat.conversationId}/messages`, { anonymousId, message: "where is my order?" });
@@ -105,31 +106,3 @@ describe("shopper identity from the chat", () => {
     expect(JSON.stringify(proven.messages.at(-1))).toMatch(/#1077/);
   });
 });
-
-let nextOrderId = 7_000_000_000;
-
-function orderPayload(overrides: Record<string, unknown>) {
-  return {
-    id: nextOrderId++,
-    name: "#1077",
-    order_number: 1077,
-    email: "",
-    phone: "",
-    customer: null,
-    total_price: "129.00",
-    subtotal_price: "120.00",
-    total_tax: "9.00",
-    total_discounts: "0.00",
-    currency: "USD",
-    financial_status: "paid",
-    created_at: "2026-11-20T10:00:00Z",
-    processed_at: "2026-11-20T10:00:00Z",
-    updated_at: "2026-11-20T10:00:00Z",
-    cancelled_at: null,
-    cancel_reason: null,
-    note_attributes: [],
-    refunds: [],
-    line_items: [{ product_id: 632910392, variant_id: 808950810, sku: "TR-9", title: "Trail Runner", quantity: 2, price: "60.00" }],
-    ...overrides,
-  };
-}

@@ -6,34 +6,8 @@ import { eventually } from "../../test/support/eventually";
 import { createTestShop, send, webhookRequest, type TestShop } from "../../test/support/shopify";
 import { CONVERSATION_CART_ATTRIBUTE, mirrorOrder, orderFromWebhook } from "./orders.server";
 import { CONSENT_GIVEN } from "../../test/support/constants";
+import { newOrderId, orderPayload } from "../../test/support/orders";
 
-let nextOrderId = 5_000_000_000;
-
-function orderPayload(overrides: Record<string, unknown> = {}) {
-  return {
-    id: nextOrderId++,
-    name: "#1042",
-    order_number: 1042,
-    email: "Jane@Example.com",
-    phone: "",
-    customer: { id: 115310627314723950, email: "jane@example.com", phone: null },
-    total_price: "129.00",
-    subtotal_price: "120.00",
-    total_tax: "9.00",
-    total_discounts: "0.00",
-    currency: "USD",
-    financial_status: "paid",
-    created_at: "2026-11-20T10:00:00Z",
-    processed_at: "2026-11-20T10:00:00Z",
-    updated_at: "2026-11-20T10:00:00Z",
-    cancelled_at: null,
-    cancel_reason: null,
-    note_attributes: [],
-    refunds: [],
-    line_items: [{ product_id: 632910392, variant_id: 808950810, sku: "TR-9", title: "Trail Runner", quantity: 2, price: "60.00" }],
-    ...overrides,
-  };
-}
 
 async function deliver(shop: TestShop, topic: string, payload: unknown) {
   const response = await send(await webhookRequest({ shop, topic, payload }));
@@ -120,7 +94,7 @@ describe("orders from Shopify webhooks", () => {
 
   it("keeps the newest version however the deliveries race or arrive out of order", async () => {
     const shop = await createTestShop();
-    const shopifyId = String(nextOrderId++);
+    const shopifyId = String(newOrderId());
     const versions = Array.from({ length: 12 }, (_, index) =>
       orderFromWebhook(orderPayload({ id: shopifyId, financial_status: `status-${index}`, updated_at: new Date(Date.UTC(2026, 10, 20, 10, index)).toISOString() })),
     );

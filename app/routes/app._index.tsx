@@ -4,12 +4,10 @@ import { Badge, BlockStack, Box, Button, Card, InlineStack, Layout, Link, Page, 
 import type { ReactNode } from "react";
 import { conversationCounts } from "../conversations/inbox.server";
 import { setupChecklist } from "../onboarding/onboarding.server";
-import { authenticate } from "../shopify.server";
-import { requireShop } from "../shops/shops.server";
+import { requireAdminShop } from "../admin/require-admin-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop, admin } = await requireAdminShop(request);
   const [{ embed, klaviyo, delivery }, conversations] = await Promise.all([setupChecklist(shop, admin), conversationCounts(shop.id)]);
   return {
     embed,

@@ -3,12 +3,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
+import { requireAdminShop } from "../admin/require-admin-shop.server";
 import { addStaffReply, classifyConversation, closeConversation } from "../conversations/conversations.server";
 import { ConversationNotFoundError, MAX_MESSAGE_LENGTH } from "../conversations/shopper-messages.server";
 import { conversationThread, shopperLabel } from "../conversations/inbox.server";
 import { StatusBadge } from "../conversations/StatusBadge";
-import { authenticate } from "../shopify.server";
-import { requireShop } from "../shops/shops.server";
 
 const intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reply"), body: z.string().trim().min(1, "Write a reply first").max(MAX_MESSAGE_LENGTH) }),
@@ -20,13 +19,8 @@ const intent = z.discriminatedUnion("intent", [
   }),
 ]);
 
-async function shopFor(request: Request) {
-  const { session } = await authenticate.admin(request);
-  return requireShop(session.shop);
-}
-
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const shop = await shopFor(request);
+  const { shop } = await requireAdminShop(request);
   const thread = await conversationThread(shop.id, params.conversationId!);
   if (!thread) throw new Response("Conversation not found", { status: 404 });
   return {
@@ -48,7 +42,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const shop = await shopFor(request);
+  const { shop } = await requireAdminShop(request);
   const parsed = intent.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { error: parsed.error.issues.map((issue) => issue.message).join("; ") };
   const conversationId = params.conversationId!;

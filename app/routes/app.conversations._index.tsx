@@ -3,9 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Card, EmptyState, IndexTable, Page, Tabs, Text } from "@shopify/polaris";
 import { conversationCounts, listConversations, parseInboxQuery, shopperLabel } from "../conversations/inbox.server";
-import { authenticate } from "../shopify.server";
-import { requireShop } from "../shops/shops.server";
 import { StatusBadge } from "../conversations/StatusBadge";
+import { requireAdminShop } from "../admin/require-admin-shop.server";
 
 const TABS: Array<{ id: string; label: string; status?: ConversationStatus }> = [
   { id: "all", label: "All" },
@@ -15,8 +14,7 @@ const TABS: Array<{ id: string; label: string; status?: ConversationStatus }> = 
 ];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await requireAdminShop(request);
   const query = parseInboxQuery(new URL(request.url).searchParams);
   const [page, counts] = await Promise.all([listConversations(shop.id, query), conversationCounts(shop.id)]);
   return {

@@ -3,10 +3,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, IndexTable, InlineGrid, Link, Page, Tabs, Text, useIndexResourceState } from "@shopify/polaris";
 import { z } from "zod";
+import { requireAdminShop } from "../admin/require-admin-shop.server";
 import { connectionStatus } from "../klaviyo/connection.server";
 import { deliverySummary, listDeliveryLog, retryFailedEvents } from "../klaviyo/outbox.server";
-import { authenticate } from "../shopify.server";
-import { requireShop } from "../shops/shops.server";
 
 const STATUS_TABS: Array<{ id: string; label: string; status?: KlaviyoEventStatus }> = [
   { id: "all", label: "All" },
@@ -36,8 +35,7 @@ const retryInput = z.discriminatedUnion("intent", [
 ]);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await requireAdminShop(request);
   const filters = logQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [log, summary, klaviyo] = await Promise.all([listDeliveryLog(shop.id, filters), deliverySummary(shop.id), connectionStatus(shop.id)]);
   return {
@@ -56,8 +54,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await requireAdminShop(request);
   const parsed = retryInput.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw new Response("Choose the failed events to retry", { status: 400 });
   const retried = await retryFailedEvents(shop.id, parsed.data.intent === "retry" ? parsed.data.eventIds : undefined);

@@ -3,12 +3,11 @@ import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { requireAdminShop } from "../admin/require-admin-shop.server";
 import { KlaviyoSetupCard } from "../components/KlaviyoSetupCard";
 import { connectionStatus, connectWithApiKey, disconnect, KLAVIYO_SCOPES, startOAuth } from "../klaviyo/connection.server";
 import { runKlaviyoSetup, setupStatus, type SetupItem } from "../klaviyo/setup.server";
 import { shopSettings, updateShopSettings } from "../settings/settings.server";
-import { authenticate } from "../shopify.server";
-import { requireShop } from "../shops/shops.server";
 
 const actionInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("connect"), apiKey: z.string() }),
@@ -30,8 +29,7 @@ type ActionResult =
   | { intent: "windows"; ok: boolean; message: string };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await requireAdminShop(request);
   const [status, setup, settings] = await Promise.all([connectionStatus(shop.id), setupStatus(shop.id), shopSettings(shop.id)]);
   return {
     setup,
@@ -42,8 +40,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { shop } = await requireAdminShop(request);
   const form = Object.fromEntries(await request.formData());
   const parsed = actionInput.safeParse(form);
   if (!parsed.success) {

@@ -5,12 +5,13 @@ import { createFaqEntry, listFaqEntries } from "../app/knowledge/faq.server";
 import { syncPolicies } from "../app/knowledge/policies.server";
 import { connectWithApiKey } from "../app/klaviyo/connection.server";
 import { syncRecentOrders } from "../app/orders/sync.server";
+import { syncShopProfile } from "../app/shops/shop-profile.server";
 import type { DemoCatalog } from "../fakes/shopify/catalog";
 import { DEMO_FAQ } from "./demo-faq";
 
 /**
- * Installs the demo shop the way a real install ends up: an offline session, the catalog, recent orders and the
- * shop's policies read through the Admin API (the fake), the merchant's FAQ written once, and Klaviyo connected
+ * Installs the demo shop the way a real install ends up: an offline session, the shop's country, the catalog, recent orders
+ * and the shop's policies read through the Admin API (the fake), the merchant's FAQ written once, and Klaviyo connected
  * through the real key check (the fake, unless KLAVIYO_API_URL names a real account, in which case the merchant
  * connects from the admin).
  */
@@ -18,15 +19,15 @@ export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlavi
   const domain = catalog.shop.myshopifyDomain;
   const shop = await db().shop.upsert({
     where: { domain },
-    // The demo store is American: a phone typed in its chat without a country code is read as a US number.
-    create: { domain, name: catalog.shop.name, email: catalog.shop.email, currencyCode: catalog.shop.currencyCode, countryCode: "US" },
-    update: { uninstalledAt: null, countryCode: "US" },
+    create: { domain, name: catalog.shop.name, email: catalog.shop.email, currencyCode: catalog.shop.currencyCode },
+    update: { uninstalledAt: null },
   });
   await db().session.upsert({
     where: { id: `offline_${domain}` },
     create: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, scope: "read_products,read_orders,read_customers,read_themes,read_legal_policies", accessToken: DEMO_SHOP_ACCESS_TOKEN },
     update: { accessToken: DEMO_SHOP_ACCESS_TOKEN, scope: "read_products,read_orders,read_customers,read_themes,read_legal_policies" },
   });
+  await syncShopProfile(domain);
   const products = await syncCatalog(domain);
   const orders = await syncRecentOrders(domain, 120);
   const policies = await syncPolicies(domain);

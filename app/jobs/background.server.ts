@@ -7,6 +7,7 @@ import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
 import { checkRecommendation, type RecommendationCheckJob } from "../orders/recommendation-outcome.server";
 import { syncRecentOrders } from "../orders/sync.server";
 import { applyRetention, RETENTION_SCHEDULE } from "../compliance/retention.server";
+import { syncShopProfile } from "../shops/shop-profile.server";
 import { startWebhookWorker } from "../webhooks/queue.server";
 import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
 
@@ -29,6 +30,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   });
   // After install: mirror the catalog and recent orders once; webhooks keep both current from then on.
   await boss.work<{ shop: string }>(QUEUES.initialSync, async ([job]) => {
+    await syncShopProfile(job!.data.shop);
     await syncCatalog(job!.data.shop);
     await syncRecentOrders(job!.data.shop);
     await syncPolicies(job!.data.shop);

@@ -32,6 +32,7 @@ const SCHEMA = buildSchema(`
   }
 
   enum CurrencyCode { AUD CAD CHF DKK EUR GBP JPY NOK NZD SEK USD }
+  enum CountryCode { AU CA CH DE DK ES FR GB IT JP NL NO NZ SE US }
   enum ProductStatus { ACTIVE ARCHIVED DRAFT }
   enum ProductSortKeys { CREATED_AT ID INVENTORY_TOTAL PRODUCT_TYPE PUBLISHED_AT RELEVANCE TITLE UPDATED_AT VENDOR }
   enum ProductVariantSortKeys { FULL_TITLE ID INVENTORY_QUANTITY NAME POSITION RELEVANCE SKU TITLE }
@@ -57,8 +58,10 @@ const SCHEMA = buildSchema(`
   type Shop {
     id: ID! name: String! email: String! contactEmail: String! myshopifyDomain: String! url: URL!
     currencyCode: CurrencyCode! primaryDomain: Domain! ianaTimezone: String!
+    billingAddress: ShopAddress!
     shopPolicies: [ShopPolicy!]!
   }
+  type ShopAddress { id: ID! city: String countryCodeV2: CountryCode country: String }
   type ShopPolicy { id: ID! type: ShopPolicyType! title: String! body: HTML! url: URL! createdAt: DateTime! updatedAt: DateTime! }
 
   type Image { id: ID url: URL! altText: String width: Int height: Int }
@@ -501,6 +504,7 @@ function rootValue(shop: AdminApiShopState, loadBlocks: () => Promise<AppEmbedBl
       contactEmail: catalog.shop.email,
       url: origin,
       ianaTimezone: "America/New_York",
+      billingAddress: { id: "gid://shopify/ShopAddress/1", city: "New York", countryCodeV2: catalog.shop.countryCode, country: catalog.shop.countryCode },
       primaryDomain: { id: "gid://shopify/Domain/1", host: new URL(origin).host, url: origin, sslEnabled: origin.startsWith("https:") },
       shopPolicies: catalog.policies.map(({ path, ...policy }) => ({ ...policy, url: absolute(path) })),
     }),

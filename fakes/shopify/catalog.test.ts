@@ -20,7 +20,7 @@ describe("buildDemoCatalog", () => {
   });
 
   it("describes the shop", () => {
-    expect(catalog.shop).toEqual({ id: expect.stringMatching(/^gid:\/\/shopify\/Shop\/\d+$/), name: "Demo Outfitters", email: `owner@${SHOP}`, myshopifyDomain: SHOP, currencyCode: "USD" });
+    expect(catalog.shop).toEqual({ id: expect.stringMatching(/^gid:\/\/shopify\/Shop\/\d+$/), name: "Demo Outfitters", email: `owner@${SHOP}`, myshopifyDomain: SHOP, currencyCode: "USD", countryCode: "US" });
   });
 
   it("has a realistic catalog: 220+ products of 10+ types, 1 to 6 variants each, unique handles and SKUs", () => {

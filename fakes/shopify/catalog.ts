@@ -108,6 +108,8 @@ export interface DemoShop {
   email: string;
   myshopifyDomain: string;
   currencyCode: string;
+  /** ISO alpha-2 of the billing address. */
+  countryCode: string;
 }
 
 export interface DemoCatalog {
@@ -121,6 +123,7 @@ export interface DemoCatalog {
 export interface DemoCatalogOptions {
   now?: Date;
   currencyCode?: string;
+  countryCode?: string;
 }
 
 /** mulberry32: tiny and good enough for demo data; Math.random would make every run different. */
@@ -383,7 +386,7 @@ export function buildDemoCatalog(shopDomain: string, options: DemoCatalogOptions
   const products = buildProducts();
   const customers = buildCustomers();
   const orders = buildOrders();
-  const shop = { id: `gid://shopify/Shop/${60_000_000 + (hashText(shopDomain) % 9_000_000)}`, name: storeName, email: `owner@${shopDomain}`, myshopifyDomain: shopDomain, currencyCode };
+  const shop = { id: `gid://shopify/Shop/${60_000_000 + (hashText(shopDomain) % 9_000_000)}`, name: storeName, email: `owner@${shopDomain}`, myshopifyDomain: shopDomain, currencyCode, countryCode: options.countryCode ?? "US" };
   return { shop, products, customers, orders, policies: buildDemoPolicies(shop, timestamp(now - 400 * DAY), timestamp(now - 30 * DAY)) };
 
   function buildProducts(): DemoProduct[] {

@@ -126,10 +126,11 @@ describe("Admin GraphQL API: authentication", () => {
 
 describe("Admin GraphQL API: data", () => {
   it("describes the shop", async () => {
-    const { status, headers, body } = await admin("{ shop { id name email myshopifyDomain currencyCode primaryDomain { url host } } }");
+    const { status, headers, body } = await admin("{ shop { id name email myshopifyDomain currencyCode billingAddress { countryCodeV2 } primaryDomain { url host } } }");
     expect(status).toBe(200);
     expect(headers.get("x-shopify-api-version")).toBe("2026-10");
-    expect(body.data.shop).toEqual({ ...catalog.shop, primaryDomain: { url: shopify.url, host: new URL(shopify.url).host } });
+    const { countryCode, ...shop } = catalog.shop;
+    expect(body.data.shop).toEqual({ ...shop, billingAddress: { countryCodeV2: countryCode }, primaryDomain: { url: shopify.url, host: new URL(shopify.url).host } });
     expect(body.extensions.cost.throttleStatus.maximumAvailable).toBe(2000);
   });
 

@@ -18,6 +18,7 @@ export const DEMO_TEST_SHOPS = {
   orderLookup: { domain: "order-lookup-test.myshopify.com", accessToken: "shpat_order_lookup_test" },
   agentTools: { domain: "agent-tools-test.myshopify.com", accessToken: "shpat_agent_tools_test" },
   conversationFlow: { domain: "conversation-flow-test.myshopify.com", accessToken: "shpat_conversation_flow_test" },
+  shopProfile: { domain: "shop-profile-test.myshopify.com", accessToken: "shpat_shop_profile_test" },
 } as const;
 
 /** A shopper whose Customer Privacy choices allow Klaviyo to hear about their conversations. */

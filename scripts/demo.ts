@@ -39,6 +39,7 @@ const shopify = await startFakeShopify({
   appUrl,
   shops: [catalog],
   accessTokens: { [DEMO_SHOP]: DEMO_SHOP_ACCESS_TOKEN },
+  ...(klaviyo ? { klaviyoOnsiteScript: `${klaviyo.url}/onsite/js/klaviyo.js?company_id=DEMO01` } : {}),
 });
 
 process.env.NODE_ENV ??= "production";

@@ -17,7 +17,7 @@ async function usShop(): Promise<TestShop> {
 async function post(shop: TestShop, path: string, body: Record<string, unknown>) {
   const response = await send(await appProxyRequest(path, { shop, method: "POST", body }));
   expect(response.status).toBe(200);
-  return (await response.json()) as { conversationId: string; messages: Array<{ author: string; body: string; parts: unknown[] }> };
+  return (await response.json()) as { conversationId: string; messages: Array<{ author: string; body: string; parts: unknown[] }>; identify?: Record<string, string> };
 }
 
 async function profileOf(shopId: string, metric: string) {
@@ -32,7 +32,9 @@ describe("shopper identity from the chat", () => {
     const { conversationId } = await post(shop, "/conversations", { anonymousId, message: "hi there", consent: CONSENT_GIVEN });
     expect(await profileOf(shop.id, "Started Conversation")).toEqual({ anonymous_id: anonymousId });
 
-    await post(shop, `/conversations/${conversationId}/messages`, { anonymousId, message: "reach me at Ada@Example.org or (212) 555-0147", consent: CONSENT_GIVEN });
+    const typed = await post(shop, `/conversations/${conversationId}/messages`, { anonymousId, message: "reach me at Ada@Example.org or (212) 555-0147", consent: CONSENT_GIVEN });
+    // The widget passes them on to Klaviyo's onsite script.
+    expect(typed.identify).toEqual({ email: "ada@example.org", phone_number: "+12125550147" });
     await post(shop, `/conversations/${conversationId}/escalate`, { anonymousId });
 
     const shopper = await db().shopper.findFirstOrThrow({ where: { shopId: shop.id }, include: { identifiers: { orderBy: { kind: "asc" } } } });
@@ -47,7 +49,8 @@ describe("shopper identity from the chat", () => {
 
   it("never sends a typed email to Klaviyo without consent", async () => {
     const shop = await usShop();
-    await post(shop, "/conversations", { anonymousId: randomUUID(), message: "my email is bo@example.org", consent: { analytics: true, marketing: false } });
+    const answer = await post(shop, "/conversations", { anonymousId: randomUUID(), message: "my email is bo@example.org", consent: { analytics: true, marketing: false } });
+    expect(answer.identify).toBeUndefined();
     expect(await db().shopper.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ email: "bo@example.org" });
     expect(await db().klaviyoEvent.count({ where: { shopId: shop.id } })).toBe(0);
   });

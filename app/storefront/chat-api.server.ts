@@ -13,7 +13,8 @@ import {
 import { readJsonBody, parseInput } from "../http/body.server";
 import { errorResponse, HttpError } from "../http/errors";
 import { storableText } from "../http/text";
-import { consentInput, type ShopperClaims } from "../identity/identity.server";
+import { consentInput, mayShareWithKlaviyo, type ShopperClaims } from "../identity/identity.server";
+import { detectContactDetails } from "../identity/normalize";
 import { authenticate } from "../shopify.server";
 import { findInstalledShop, type InstalledShop } from "../shops/shops.server";
 import { logger } from "../logger.server";
@@ -86,7 +87,27 @@ function refuseAutomatedClients(request: Request) {
   if (isAutomatedClient(request)) throw new HttpError(403, "The chat is for shoppers; automated clients cannot start conversations");
 }
 
-export async function handleStartConversation(request: Request): Promise<ShopperConversationView> {
+/**
+ * The reply to a message that typed an email or phone carries it back for Klaviyo's onsite script
+ * (`klaviyo.identify`), so the browser's Klaviyo profile becomes the shopper's, as Klaviyo's own forms do; only
+ * when this message's consent would let the app itself share it.
+ */
+export interface OnsiteIdentify {
+  email?: string;
+  phone_number?: string;
+}
+
+function onsiteIdentify(context: ProxyContext, input: z.infer<typeof messageInput>): { identify?: OnsiteIdentify } {
+  const consent = { analyticsConsent: input.consent.analytics ?? null, marketingConsent: input.consent.marketing ?? null };
+  if (!mayShareWithKlaviyo(consent)) return {};
+  const typed = detectContactDetails(input.message, context.shop.countryCode);
+  if (!typed.email && !typed.phone) return {};
+  return { identify: { ...(typed.email ? { email: typed.email } : {}), ...(typed.phone ? { phone_number: typed.phone } : {}) } };
+}
+
+type MessageAnswer = ShopperConversationView & { identify?: OnsiteIdentify };
+
+export async function handleStartConversation(request: Request): Promise<MessageAnswer> {
   const context = await authenticateProxy(request);
   refuseAutomatedClients(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, startInput);
@@ -98,10 +119,10 @@ export async function handleStartConversation(request: Request): Promise<Shopper
     shopper: claims(context, input),
     body: input.message,
   });
-  return readShopperConversation(context.shop.id, received.conversationId, input.anonymousId);
+  return { ...(await readShopperConversation(context.shop.id, received.conversationId, input.anonymousId)), ...onsiteIdentify(context, input) };
 }
 
-export async function handleShopperMessage(request: Request, id: string): Promise<ShopperConversationView> {
+export async function handleShopperMessage(request: Request, id: string): Promise<MessageAnswer> {
   const context = await authenticateProxy(request);
   refuseAutomatedClients(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, messageInput);
@@ -115,7 +136,7 @@ export async function handleShopperMessage(request: Request, id: string): Promis
     shopper: claims(context, input),
     body: input.message,
   });
-  return readShopperConversation(context.shop.id, received.conversationId, input.anonymousId);
+  return { ...(await readShopperConversation(context.shop.id, received.conversationId, input.anonymousId)), ...onsiteIdentify(context, input) };
 }
 
 export async function handleEscalation(request: Request, id: string): Promise<ShopperConversationView> {

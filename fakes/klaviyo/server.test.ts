@@ -621,3 +621,22 @@ describe("fake Klaviyo: failure injection and inspection", () => {
     expect(fake.duplicatesIgnored(accountId)).toBe(0);
   });
 });
+
+describe("fake Klaviyo: onsite script and Client API", () => {
+  it("serves klaviyo.js for a company id and records what browsers identify through the Client API, with CORS", async () => {
+    await start();
+    const accountId = fake.addAccount({ apiKey: "pk_onsite", accountId: "ONSITE1" });
+    const script = await fetch(`${fake.url}/onsite/js/klaviyo.js?company_id=${accountId}`);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+    expect(await script.text()).toContain(`/client/profiles/?company_id=${accountId}`);
+
+    const preflight = await fetch(`${fake.url}/client/profiles/?company_id=${accountId}`, { method: "OPTIONS" });
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("revision");
+    const identify = (companyId: string, attributes: Record<string, string>) =>
+      fetch(`${fake.url}/client/profiles/?company_id=${companyId}`, { method: "POST", headers: { "Content-Type": "application/json", revision: "2026-10-15" }, body: JSON.stringify({ data: { type: "profile", attributes } }) });
+    expect((await identify(accountId, { email: "ada@example.org" })).status).toBe(202);
+    expect((await identify("NOPE00", { email: "ada@example.org" })).status).toBe(400);
+    expect((await identify(accountId, { first_name: "Ada" })).status).toBe(400);
+    expect(fake.onsiteIdentifications(accountId)).toEqual([{ accountId, email: "ada@example.org", phoneNumber: null, receivedAt: expect.any(Number) }]);
+  });
+});

@@ -54,6 +54,14 @@ const PROFILE_IMPORT_ATTRIBUTES = new Set(["email", "phone_number", "external_id
 const REVISION = /^(\d{4}-\d{2}-\d{2})(\.pre)?$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** A browser's `klaviyo.identify(...)`, as the Client API (`POST /client/profiles/?company_id=`) received it. */
+export interface OnsiteIdentification {
+  accountId: string;
+  email: string | null;
+  phoneNumber: string | null;
+  receivedAt: number;
+}
+
 export interface AcceptedEvent {
   accountId: string;
   metric: string;
@@ -133,6 +141,8 @@ export interface FakeKlaviyo {
   events(accountId?: string): AcceptedEvent[];
   duplicatesIgnored(accountId: string): number;
   profiles(accountId?: string): StoredProfile[];
+  /** What Klaviyo's onsite script (`/onsite/js/klaviyo.js?company_id=`) was asked to identify in browsers. */
+  onsiteIdentifications(accountId?: string): OnsiteIdentification[];
   segments(accountId?: string): StoredResource[];
   flows(accountId?: string): StoredResource[];
   requests(): RecordedRequest[];
@@ -333,6 +343,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
   const authorizationCodes = new Map<string, RegisteredAuthorizationCode>();
   const windows = new Map<string, { index: number; count: number }>();
   const accepted: AcceptedEvent[] = [];
+  const onsite: OnsiteIdentification[] = [];
   const segments: StoredResource[] = [];
   const flows: StoredResource[] = [];
   const log: RecordedRequest[] = [];
@@ -730,7 +741,11 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     const accountId = credential?.accountId ?? null;
 
     if (method === "GET" && url.pathname === "/") {
-      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(inspectionPage(accepted));
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(inspectionPage(accepted, onsite));
+      return;
+    }
+    if (url.pathname === "/onsite/js/klaviyo.js" || url.pathname === "/client/profiles/" || url.pathname === "/client/profiles") {
+      await respondOnsite(request, response, url, method);
       return;
     }
     if (takeHang(accountId)) {
@@ -759,6 +774,38 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     } else {
       response.writeHead(reply.status, { ...reply.headers, "Content-Type": reply.contentType ?? "application/vnd.api+json" }).end(JSON.stringify(reply.body));
     }
+  }
+
+  /**
+   * Klaviyo's onsite JavaScript and the public Client API it calls from shoppers' browsers: keyed by the
+   * account's public id (`company_id`), no private key, CORS open to any storefront.
+   */
+  async function respondOnsite(request: IncomingMessage, response: ServerResponse, url: URL, method: string) {
+    const cors = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "content-type, revision", "Access-Control-Allow-Methods": "POST, OPTIONS" };
+    const companyId = url.searchParams.get("company_id") ?? "";
+    if (url.pathname.endsWith(".js")) {
+      response.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" }).end(onsiteScript(`http://${request.headers.host}`, companyId));
+      return;
+    }
+    if (method === "OPTIONS") return void response.writeHead(204, cors).end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const reply = (status: number, detail?: string) =>
+      response.writeHead(status, { ...cors, "Content-Type": "application/vnd.api+json" }).end(detail ? JSON.stringify({ errors: [{ status, code: "invalid", title: "Invalid input.", detail }] }) : undefined);
+    if (method !== "POST") return reply(405, "Method not allowed.");
+    if (!accounts.has(companyId)) return reply(400, "A valid company_id is required.");
+    let attributes: Record<string, unknown> | undefined;
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data?: { type?: string; attributes?: Record<string, unknown> } };
+      attributes = body.data?.type === "profile" ? body.data.attributes : undefined;
+    } catch {
+      attributes = undefined;
+    }
+    const email = typeof attributes?.email === "string" ? attributes.email : null;
+    const phoneNumber = typeof attributes?.phone_number === "string" ? attributes.phone_number : null;
+    if (!email && !phoneNumber) return reply(400, "A profile needs an email or a phone_number.");
+    onsite.push({ accountId: companyId, email, phoneNumber, receivedAt: now() });
+    reply(202);
   }
 
   // A client that gives up mid-request (a timeout) must not take the fake down with it.
@@ -796,6 +843,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     events: (accountId) => accepted.filter((event) => accountId === undefined || event.accountId === accountId),
     duplicatesIgnored: (accountId) => accounts.get(accountId)?.duplicatesIgnored ?? 0,
     profiles: (accountId) => [...accounts.values()].filter((account) => accountId === undefined || account.id === accountId).flatMap((account) => account.profiles),
+    onsiteIdentifications: (accountId) => onsite.filter((identification) => accountId === undefined || identification.accountId === accountId),
     segments: (accountId) => segments.filter((segment) => accountId === undefined || segment.accountId === accountId),
     flows: (accountId) => flows.filter((flow) => accountId === undefined || flow.accountId === accountId),
     requests: () => [...log],
@@ -810,6 +858,7 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
     },
     reset() {
       accepted.length = 0;
+      onsite.length = 0;
       segments.length = 0;
       flows.length = 0;
       log.length = 0;
@@ -827,8 +876,27 @@ export async function startFakeKlaviyo(options: FakeKlaviyoOptions = {}): Promis
   };
 }
 
+/**
+ * The onsite script's one job here: `klaviyo.identify(properties)` sends the profile to the Client API, as
+ * Klaviyo's does, and resolves once it is accepted.
+ */
+function onsiteScript(origin: string, companyId: string): string {
+  return `(function () {
+  var endpoint = ${JSON.stringify(`${origin}/client/profiles/?company_id=${encodeURIComponent(companyId)}`)};
+  var identified = false;
+  window.klaviyo = {
+    identify: function (properties) {
+      return fetch(endpoint, { method: "POST", headers: { "Content-Type": "application/json", revision: "2026-10-15" },
+        body: JSON.stringify({ data: { type: "profile", attributes: properties } }) })
+        .then(function (response) { identified = identified || response.ok; return properties; });
+    },
+    isIdentified: function () { return Promise.resolve(identified); }
+  };
+})();`;
+}
+
 /** The demo links here: what the fake accepted, newest first. */
-function inspectionPage(accepted: readonly AcceptedEvent[]): string {
+function inspectionPage(accepted: readonly AcceptedEvent[], onsite: readonly OnsiteIdentification[]): string {
   const rows = accepted
     .slice(-200)
     .reverse()
@@ -839,7 +907,12 @@ function inspectionPage(accepted: readonly AcceptedEvent[]): string {
     .join("");
   return `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>Fake Klaviyo</title>
 <style>body{font:14px system-ui;margin:24px}td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top}code{font-size:12px}</style>
-<h1>Fake Klaviyo: ${accepted.length} event${accepted.length === 1 ? "" : "s"} accepted</h1><table><tr><th>received</th><th>account</th><th>metric</th><th>via</th><th>profile</th><th>properties</th></tr>${rows}</table>`;
+<h1>Fake Klaviyo: ${accepted.length} event${accepted.length === 1 ? "" : "s"} accepted</h1><table><tr><th>received</th><th>account</th><th>metric</th><th>via</th><th>profile</th><th>properties</th></tr>${rows}</table>
+<h2>Identified by the onsite script: ${onsite.length}</h2><table><tr><th>received</th><th>account</th><th>email</th><th>phone</th></tr>${onsite
+    .slice(-50)
+    .reverse()
+    .map((entry) => `<tr><td>${new Date(entry.receivedAt).toISOString()}</td><td>${escapeHtml(entry.accountId)}</td><td>${escapeHtml(entry.email ?? "")}</td><td>${escapeHtml(entry.phoneNumber ?? "")}</td></tr>`)
+    .join("")}</table>`;
 }
 
 function escapeHtml(value: string): string {

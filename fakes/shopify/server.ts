@@ -40,6 +40,8 @@ export interface FakeShopifyOptions {
   shops: DemoCatalog[];
   /** Admin API access token per shop domain; a shop without one accepts `shpat_{shop domain}`. */
   accessTokens?: Record<string, string>;
+  /** Klaviyo's onsite script URL for every storefront page (the store uses Klaviyo's own app embed too). */
+  klaviyoOnsiteScript?: string;
 }
 
 export interface FakeShopify {
@@ -173,7 +175,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     }
     const cart = carts.get(`${shop.catalog.shop.myshopifyDomain} ${cookies.get(CART_COOKIE)}`) ?? null;
     const cartItemCount = cart?.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
-    const context: StorefrontContext = { catalog: shop.catalog, customer: signedInCustomer(shop, customerId), appEmbedEnabled: shop.appEmbedEnabled, cartItemCount };
+    const context: StorefrontContext = { catalog: shop.catalog, customer: signedInCustomer(shop, customerId), appEmbedEnabled: shop.appEmbedEnabled, cartItemCount, klaviyoOnsiteScript: options.klaviyoOnsiteScript ?? null };
     const page = url.pathname === "/cart" ? await renderCartPage(context, cart) : await renderStorefrontPage(context, url.pathname);
     response.writeHead(page.status, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...(setCookies.length ? { "Set-Cookie": setCookies } : {}) }).end(page.html);
   }

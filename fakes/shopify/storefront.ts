@@ -14,6 +14,8 @@ export interface StorefrontContext {
   appEmbedEnabled: boolean;
   /** Items in the visitor's cart, for the header's cart link. */
   cartItemCount?: number;
+  /** Klaviyo's onsite script, as Klaviyo's own app embed puts it on every page of a store that uses Klaviyo. */
+  klaviyoOnsiteScript?: string | null;
 }
 
 export interface StorefrontPage {
@@ -284,7 +286,7 @@ function layout(context: StorefrontContext, requestPath: string, title: string, 
 <link rel="icon" href="data:,">
 <style>${STYLES}</style>
 <script>${CUSTOMER_PRIVACY_SCRIPT}</script>
-${embeds.head}</head>
+${context.klaviyoOnsiteScript ? `<script async src="${escapeHtml(context.klaviyoOnsiteScript)}"></script>\n` : ""}${embeds.head}</head>
 <body>
 <div id="consent-banner" role="region" aria-label="Cookie consent" hidden>
   <span>${escapeHtml(catalog.shop.name)} uses cookies for analytics and marketing.</span>

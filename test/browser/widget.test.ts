@@ -115,4 +115,70 @@ describe("the storefront widget in a real browser", () => {
     await expect.poll(() => chat(page).isHidden()).toBe(true);
     expect(await page.evaluate(() => document.getElementById("customer-agent")?.shadowRoot?.activeElement?.getAttribute("aria-label"))).toBe("Open chat");
   });
+
+  it("puts an email typed in chat on the events that follow and on Klaviyo's onsite profile, only with consent", async () => {
+    const tag = Date.now().toString(36);
+    const declined = `declined-${tag}@example.org`;
+    const consented = `consented-${tag}@example.org`;
+    async function shopper(consent: "Accept" | "Decline", email: string) {
+      const page = await browser.newPage({ userAgent: MERCHANT_USER_AGENT });
+      await page.goto(demo.storefrontUrl);
+      await page.getByRole("button", { name: consent }).click();
+      await ask(page, "Hello there");
+      await expect.poll(() => chat(page).locator(".message.agent").count(), { timeout: 15_000 }).toBeGreaterThan(1);
+      await page.getByRole("textbox", { name: "Your message" }).fill(`You can reach me at ${email}`);
+      await page.getByRole("button", { name: "Send" }).click();
+      await expect.poll(() => chat(page).getByText(`You can reach me at ${email}`).count(), { timeout: 15_000 }).toBe(1);
+      await page.getByRole("textbox", { name: "Your message" }).fill("Do you have a hoodie?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await expect.poll(() => chat(page).getByRole("button", { name: "Add to cart" }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await page.close();
+    }
+    // The shopper who declined goes first: by the time the other's events arrive, theirs would have too.
+    await shopper("Decline", declined);
+    await shopper("Accept", consented);
+
+    const klaviyo = await browser.newPage();
+    const rows = (metric: string, text: string) => klaviyo.locator("tr", { has: klaviyo.getByRole("cell", { name: metric, exact: true }) }).filter({ hasText: text });
+    await expect
+      .poll(
+        async () => {
+          await klaviyo.goto(demo.klaviyoUrl);
+          return rows("Received Product Recommendation", `"email":"${consented}"`).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    // Klaviyo's onsite script was told too, as a Klaviyo form would tell it.
+    expect(await klaviyo.getByRole("cell", { name: consented, exact: true }).count()).toBe(1);
+    expect(await klaviyo.getByText(declined).count()).toBe(0);
+    await klaviyo.close();
+  });
+
+  it("tells a shopper who sends too fast to wait, keeps what they typed, and stores each message once", async () => {
+    const page = await browser.newPage({ userAgent: MERCHANT_USER_AGENT });
+    await page.goto(demo.storefrontUrl);
+    await page.getByRole("button", { name: "Open chat" }).click();
+    const box = page.getByRole("textbox", { name: "Your message" });
+    const send = page.getByRole("button", { name: "Send" });
+    const refusal = chat(page).getByText(/faster than we can answer\. Please wait \d+ s/);
+    let sent = 0;
+    for (; sent < 40 && (await refusal.count()) === 0; sent += 1) {
+      await box.fill(`Question number ${sent + 1}`);
+      await send.click();
+      await expect.poll(async () => (await box.inputValue()) === "" || (await refusal.count()) > 0).toBe(true);
+      await expect.poll(() => send.isEnabled().then(async (enabled) => enabled || (await refusal.count()) > 0)).toBe(true);
+    }
+    expect(await refusal.count()).toBe(1);
+    // The refused message is still in the box, and Send waits out the pause.
+    const refused = `Question number ${sent}`;
+    expect(await box.inputValue()).toBe(refused);
+    expect(await send.isDisabled()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "widget-rate-limited.png") });
+
+    await page.reload();
+    const shopperMessages = () => chat(page).locator(".message.shopper").evaluateAll((nodes) => nodes.map((node) => node.lastChild?.textContent ?? ""));
+    const expected = Array.from({ length: sent - 1 }, (_, index) => `Question number ${index + 1}`);
+    await expect.poll(shopperMessages, { timeout: 10_000 }).toEqual(expected);
+  });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  refusalMessage,
+  retryAfterSeconds,
   cartEndpoints,
   cartErrorMessage,
   ChatApiError,
@@ -168,7 +170,14 @@ describe("parseConversationView", () => {
 
   it("keeps the messages it knows how to show", () => {
     const view = parseConversationView({ conversationId: "c1", status: "escalated", messages: [message, { ...message, id: "m2", author: "robot" }, { id: "m3" }] });
-    expect(view).toEqual({ conversationId: "c1", status: "escalated", agentTyping: false, messages: [{ ...message, parts: [] }] });
+    expect(view).toEqual({ conversationId: "c1", status: "escalated", agentTyping: false, messages: [{ ...message, parts: [] }], identify: null });
+  });
+
+  it("passes on the address to identify with Klaviyo's onsite script, and nothing else", () => {
+    const base = { conversationId: "c1", status: "open", messages: [] };
+    expect(parseConversationView({ ...base, identify: { email: "ada@example.org", phone_number: "+12125550147", id: "x" } }).identify).toEqual({ email: "ada@example.org", phone_number: "+12125550147" });
+    expect(parseConversationView({ ...base, identify: { email: 42 } }).identify).toBeNull();
+    expect(parseConversationView(base).identify).toBeNull();
   });
 
   it("keeps the parts it can render and leaves the rest to the message's text", () => {
@@ -184,6 +193,30 @@ describe("parseConversationView", () => {
     for (const body of [null, { error: "nope" }, { conversationId: "c1", status: "lost", messages: [] }, { conversationId: "c1", status: "open" }]) {
       expect(() => parseConversationView(body)).toThrow(ChatApiError);
     }
+  });
+});
+
+describe("retryAfterSeconds", () => {
+  it("reads seconds or an HTTP date, never less than a second", () => {
+    expect(retryAfterSeconds("12")).toBe(12);
+    expect(retryAfterSeconds("0")).toBe(1);
+    expect(retryAfterSeconds(new Date(Date.UTC(2026, 11, 3, 10, 0, 30)).toUTCString(), Date.UTC(2026, 11, 3, 10, 0, 0))).toBe(30);
+    expect(retryAfterSeconds(null)).toBeNull();
+    expect(retryAfterSeconds("soon")).toBeNull();
+  });
+});
+
+describe("refusalMessage", () => {
+  const strings = parseConfig(JSON.stringify({ shop: "s.myshopify.com", proxyPath: "/apps/customer-agent", panelScript: "/widget-panel.js", strings: { rateLimited: "Attendez {seconds} s.", conversationFull: "Conversation pleine." } })).strings;
+
+  it("says in the shopper's language how long to wait, and that a full conversation starts again", () => {
+    expect(refusalMessage(429, "You are sending messages faster than we can answer.", 7, strings)).toBe("Attendez 7 s.");
+    expect(refusalMessage(409, "This conversation has reached 200 messages.", null, strings)).toBe("Conversation pleine.");
+  });
+
+  it("otherwise shows the app's own words, or that the chat is unavailable", () => {
+    expect(refusalMessage(400, "message is empty", null, strings)).toBe("message is empty");
+    expect(refusalMessage(503, null, 5, strings)).toBe(strings.unavailable);
   });
 });
 

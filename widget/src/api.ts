@@ -17,7 +17,9 @@
  *     messages: [{ id, author: "shopper"|"agent"|"staff"|"system", body, parts, createdAt }] }   (oldest first)
  * `parts` are an agent message's structured parts (app/agent/types.ts MessagePart): product cards, an order card,
  * links and quick replies; the body always says the same on its own, so a part this widget cannot read is skipped.
- * or 4xx with { error: "<message the shopper may read>" }; 404 when the conversation is not this shopper's.
+ * and, answering a message that typed an email or phone with consent to share it, `identify: { email?, phone_number? }`
+ * for Klaviyo's onsite script; or 4xx with { error: "<message the shopper may read>" }: 404 when the conversation is
+ * not this shopper's, 429 with Retry-After when messages come too fast, 409 when the conversation is full.
  * `email`/`phone` come from `CustomerAgent.identify()` or the logged-in customer; `klaviyoExchangeId` from
  * Klaviyo's `__kla_id` cookie; consent values are null when the store has no Customer Privacy API, or it had not
  * loaded: the app then treats consent as not given and tells Klaviyo nothing about that message.
@@ -81,6 +83,14 @@ export interface ConversationView {
   /** The agent is still working on the shopper's last message (an LLM turn runs in the background). */
   agentTyping: boolean;
   messages: ChatMessage[];
+  /** An email or phone the shopper typed in the message just sent, for Klaviyo's onsite `klaviyo.identify`. */
+  identify: OnsiteIdentify | null;
+}
+
+/** The properties Klaviyo's onsite `klaviyo.identify()` takes. */
+export interface OnsiteIdentify {
+  email?: string;
+  phone_number?: string;
 }
 
 export interface Consent {
@@ -121,6 +131,9 @@ export interface WidgetStrings {
   orderTracking: string;
   orderStatusPage: string;
   newMessages: string;
+  /** `{seconds}` is replaced by the wait the app asked for. */
+  rateLimited: string;
+  conversationFull: string;
 }
 
 export interface WidgetConfig {
@@ -162,6 +175,8 @@ const DEFAULT_STRINGS: WidgetStrings = {
   orderTracking: "Tracking",
   orderStatusPage: "Order status page",
   newMessages: "New messages",
+  rateLimited: "You're sending messages faster than we can answer. Please wait {seconds} s and try again.",
+  conversationFull: "This conversation has reached its length limit. Send your message again to start a new one.",
 };
 const DEFAULT_ACCENT = "#1f6f5c";
 const AUTHORS: ReadonlyArray<string> = ["shopper", "agent", "staff", "system"];
@@ -202,9 +217,29 @@ export class ChatApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** From a 429's Retry-After: how long sending stays paused. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
+}
+
+/** Retry-After as seconds (delta-seconds or an HTTP date), at least 1; null when absent or unreadable. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  const seconds = /^\d+$/.test(trimmed) ? Number(trimmed) : (Date.parse(trimmed) - now) / 1000;
+  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
+}
+
+/**
+ * The refusal in the shopper's language where the widget has its own words for it (too fast, conversation full),
+ * else the app's own message, else "unavailable".
+ */
+export function refusalMessage(status: number, appMessage: string | null, retryAfter: number | null, strings: WidgetStrings): string {
+  if (status === 429) return strings.rateLimited.replace("{seconds}", String(retryAfter ?? 1));
+  if (status === 409) return strings.conversationFull;
+  return appMessage ?? strings.unavailable;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -314,7 +349,16 @@ export function parseConversationView(body: unknown): ConversationView {
   const messages = body.messages
     .filter((message): message is Record<string, unknown> => isRecord(message) && str(message.id) && str(message.body) && str(message.createdAt) && AUTHORS.includes(String(message.author)))
     .map((message) => ({ id: message.id as string, author: message.author as MessageAuthor, body: message.body as string, parts: parseParts(message.parts), createdAt: message.createdAt as string }));
-  return { conversationId: body.conversationId, status: body.status as ConversationStatus, agentTyping: body.agentTyping === true, messages };
+  return { conversationId: body.conversationId, status: body.status as ConversationStatus, agentTyping: body.agentTyping === true, messages, identify: parseOnsiteIdentify(body.identify) };
+}
+
+function parseOnsiteIdentify(value: unknown): OnsiteIdentify | null {
+  if (!isRecord(value)) return null;
+  const identify: OnsiteIdentify = {
+    ...(str(value.email) ? { email: value.email as string } : {}),
+    ...(str(value.phone_number) ? { phone_number: value.phone_number as string } : {}),
+  };
+  return identify.email || identify.phone_number ? identify : null;
 }
 
 /** The poll cursor: the newest createdAt the widget has (ISO strings of one format compare as times). */

@@ -11,6 +11,8 @@ import {
   numericVariantId,
   parseConversationView,
   readableTextColor,
+  refusalMessage,
+  retryAfterSeconds,
   type ChatMessage,
   type ConversationView,
   type MessagePart,
@@ -141,8 +143,9 @@ function mountPanel(host: PanelHost): PanelControls {
       });
       const payload: unknown = await response.json().catch(() => null);
       if (!response.ok) {
-        const message = payload && typeof payload === "object" && typeof (payload as { error?: unknown }).error === "string" ? (payload as { error: string }).error : strings.unavailable;
-        throw new ChatApiError(response.status, message);
+        const appMessage = payload && typeof payload === "object" && typeof (payload as { error?: unknown }).error === "string" ? (payload as { error: string }).error : null;
+        const retryAfter = retryAfterSeconds(response.headers.get("Retry-After"));
+        throw new ChatApiError(response.status, refusalMessage(response.status, appMessage, retryAfter, strings), retryAfter);
       }
       return parseConversationView(payload);
     } catch (failure) {
@@ -394,28 +397,53 @@ function mountPanel(host: PanelHost): PanelControls {
     log.scrollTop = log.scrollHeight;
     await Promise.race([privacyReady, new Promise((resolve) => window.setTimeout(resolve, PRIVACY_API_WAIT_MS))]);
     const body = { anonymousId: shopperId, message, ...identity, consent: consentFrom(window.Shopify?.customerPrivacy) };
+    let paused: { seconds: number; message: string } | null = null;
     try {
       const started = !conversationId;
-      adopt(await post(body));
+      const view = await post(body);
+      adopt(view);
+      if (view.identify) identifyWithKlaviyo(view.identify);
       store.set(activityKey, String(Date.now()));
       if (started && conversationId) void tagCart(conversationId, false);
     } catch (failure) {
       optimistic.remove();
       if (typed) input.value = message;
+      if (failure instanceof ChatApiError && failure.status === 429) paused = { seconds: failure.retryAfterSeconds ?? 1, message: failure.message };
       fail(failure);
     } finally {
-      send.disabled = false;
+      // Too fast: Send stays off for the wait the app asked for, so the shopper cannot run into the limit again.
+      const wait = paused;
+      if (wait === null) send.disabled = false;
+      else
+        window.setTimeout(() => {
+          send.disabled = false;
+          if (error.textContent === wait.message) error.textContent = "";
+        }, wait.seconds * 1000);
     }
   }
 
-  /** A conversation that is gone (404) is forgotten and the message starts a new one. */
+  /** Klaviyo's onsite script, when the store runs it, learns the address too, as from Klaviyo's own forms. */
+  function identifyWithKlaviyo(properties: NonNullable<ConversationView["identify"]>) {
+    try {
+      const identify = window.klaviyo?.identify;
+      if (typeof identify === "function") void Promise.resolve(identify.call(window.klaviyo, { ...properties })).catch(() => undefined);
+    } catch {
+      // Someone else's script failing must not break the chat.
+    }
+  }
+
+  /**
+   * A conversation that is gone (404) is forgotten and the message starts a new one; a full one (409) is forgotten
+   * too, and the shopper is told that sending again starts a new conversation.
+   */
   async function post(body: { anonymousId: string; message: string }): Promise<ConversationView> {
     if (conversationId) {
       try {
         return await call(endpoints.sendMessage(proxyPath, conversationId), body);
       } catch (failure) {
-        if (!(failure instanceof ChatApiError && failure.status === 404)) throw failure;
+        if (!(failure instanceof ChatApiError && (failure.status === 404 || failure.status === 409))) throw failure;
         forget();
+        if (failure.status === 409) throw failure;
       }
     }
     const exchangeId = klaviyoExchangeId(document.cookie);

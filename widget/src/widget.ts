@@ -28,6 +28,8 @@ declare global {
       routes?: { root?: string };
     };
     CustomerAgent?: CustomerAgentApi;
+    /** Klaviyo's onsite script, when the store has it on the page. */
+    klaviyo?: { identify?(properties: Record<string, string>): unknown };
     [PANEL_GLOBAL]?: { mountPanel: MountPanel };
   }
 }

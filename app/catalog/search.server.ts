@@ -95,8 +95,8 @@ export async function searchProducts(shopId: string, query: ProductQuery): Promi
             AND NOT EXISTS (
               SELECT 1 FROM jsonb_array_elements($3::jsonb) AS wanted_option(alternatives)
                WHERE NOT EXISTS (
-                 SELECT 1 FROM unnest(v."optionValues") AS option_value(value), jsonb_array_elements_text(wanted_option.alternatives) AS accepted(value)
-                  WHERE ' ' || regexp_replace(search_fold(option_value.value), '[^[:alnum:]]+', ' ', 'g') || ' ' LIKE '% ' || accepted.value || ' %'))
+                 SELECT 1 FROM jsonb_array_elements_text(wanted_option.alternatives) AS accepted(value)
+                  WHERE v."optionText" LIKE '% ' || accepted.value || ' %'))
           ORDER BY v."position", v."price"
           LIMIT 1
        ) v ON true

@@ -4,6 +4,7 @@ import { readBoundedBody } from "../http/body.server";
 import { errorResponse, HttpError } from "../http/errors";
 import { authenticate } from "../shopify.server";
 import { wakeWebhookWorkers } from "./queue.server";
+import { annotateRequest } from "../operations/request-context.server";
 import { definitionOf, storedTopicName, type WebhookTopic } from "./topics.server";
 
 /**
@@ -27,6 +28,7 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     const { topic, shop, payload, webhookId, apiVersion, triggeredAt } = await verify(
       new Request(request.url, { method: request.method, headers: request.headers, body }),
     );
+    annotateRequest({ shop });
     if (topic !== storedTopicName(expectedTopic)) {
       throw new HttpError(400, `This endpoint receives ${expectedTopic} only`, { field: "X-Shopify-Topic" });
     }

@@ -8,7 +8,9 @@ import { checkRecommendation, type RecommendationCheckJob } from "../orders/reco
 import { syncRecentOrders } from "../orders/sync.server";
 import { applyRetention, RETENTION_SCHEDULE } from "../compliance/retention.server";
 import { startWebhookWorker } from "../webhooks/queue.server";
+import { config } from "../config.server";
 import { metrics } from "../operations/metrics.server";
+import { startInstancePresence } from "./instance-presence.server";
 import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
 
 export interface BackgroundWork {
@@ -23,8 +25,10 @@ export interface BackgroundWork {
  */
 export async function startBackgroundWork(): Promise<BackgroundWork> {
   const boss = await jobQueue();
+  // One connection named after this instance: others take over its webhook claims and Klaviyo leases once it is gone.
+  const presence = await startInstancePresence({ databaseUrl: config().DATABASE_URL });
   // Webhook deliveries are their own queue (the WebhookDelivery table, ADR 005), not pg-boss jobs.
-  const webhooks = startWebhookWorker();
+  const webhooks = startWebhookWorker(presence);
   // Daily: processed webhook payloads and delivered outbox rows past their retention go (one instance runs it).
   await boss.schedule(QUEUES.retention, RETENTION_SCHEDULE);
   await boss.work(
@@ -66,7 +70,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
       for (const job of jobs) await runQuietResolution(job.data);
     }),
   );
-  const klaviyo = await startKlaviyoDelivery();
+  const klaviyo = await startKlaviyoDelivery({ presence });
   let running = true;
   return {
     isRunning: () => running,
@@ -75,6 +79,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
       await webhooks.stop();
       await klaviyo.stop();
       await stopJobQueue();
+      await presence.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import { logLevel } from "./config.server";
 import { currentRequestContext } from "./operations/request-context.server";
 
@@ -25,7 +25,7 @@ const SECRET_FIELDS = [
   "messageBody",
   "firstMessage",
 ];
-export const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), "headers.authorization", "*.headers.authorization", "headers.cookie"];
+const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), "headers.authorization", "*.headers.authorization", "headers.cookie"];
 
 /**
  * The app's one logger: JSON lines on stdout (pino), at LOG_LEVEL. Created on first use, like db(), because modules
@@ -34,12 +34,20 @@ export const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) =>
  * Inside an HTTP request every line carries the request's id, and its shop and conversation once known.
  */
 export function logger(): Logger {
-  globalThis.appLogger ??= pino({
-    level: logLevel(process.env),
-    // "level":"warn" rather than "level":40, for people reading the lines as well as log pipelines.
-    formatters: { level: (label) => ({ level: label }) },
-    mixin: () => ({ ...currentRequestContext() }),
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-  });
+  globalThis.appLogger ??= createLogger();
   return globalThis.appLogger;
+}
+
+/** The logger's configuration, on stdout unless given another destination (a test's). */
+export function createLogger(destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: logLevel(process.env),
+      // "level":"warn" rather than "level":40, for people reading the lines as well as log pipelines.
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => ({ ...currentRequestContext() }),
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    destination,
+  );
 }

@@ -15,7 +15,7 @@ import { jobQueue, QUEUES, stopJobQueue } from "./queue.server";
 
 export interface BackgroundWork {
   stop(): Promise<void>;
-  /** From start until stop() is called (readiness reports it). */
+  /** From start until stop() is called, while the instance is present in PostgreSQL (readiness reports it). */
   isRunning(): boolean;
 }
 
@@ -73,7 +73,8 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   const klaviyo = await startKlaviyoDelivery({ presence });
   let running = true;
   return {
-    isRunning: () => running,
+    // Without its presence connection the instance claims no work: not running, whatever else still is.
+    isRunning: () => running && presence.isPresent(),
     async stop() {
       running = false;
       await webhooks.stop();

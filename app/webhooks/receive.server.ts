@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { pool } from "../db.server";
 import { readBoundedBody } from "../http/body.server";
 import { errorResponse, HttpError } from "../http/errors";
+import { annotateRequest } from "../operations/request-context.server";
 import { authenticate } from "../shopify.server";
 import { wakeWebhookWorkers } from "./queue.server";
-import { annotateRequest } from "../operations/request-context.server";
 import { definitionOf, storedTopicName, type WebhookTopic } from "./topics.server";
 
 /**

@@ -3,10 +3,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import express, { type RequestHandler } from "express";
 import { ConfigError, parseConfig } from "./app/config.server";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/database/embedded.server";
 import { applyMigrations } from "./app/database/migrate.server";
+import { liveness, metricsEndpoint, observeRequests, readinessEndpoint } from "./app/operations/http.server";
+import { Readiness } from "./app/operations/readiness.server";
+import { routePatternMatcher } from "./app/operations/route-patterns";
 
 const BUILD_PATH = path.resolve(import.meta.dirname, "build/server/index.js");
 
@@ -24,7 +27,10 @@ export interface AppServerOptions {
 
 /**
  * Start-up order matters: validate the environment (fail before anything listens), provide the database
- * (embedded when DATABASE_URL is unset), migrate, and only then load the app, whose modules read the config.
+ * (embedded when DATABASE_URL is unset), listen with /healthz, /readyz and /metrics only (so an orchestrator sees
+ * a live process that is not ready yet), migrate, and only then load the app, whose modules read the config.
+ * Health, readiness and metrics are served here, before the Remix app: they are for the platform, not for Shopify,
+ * so no Shopify authentication applies, and they answer while the app itself is not loaded yet.
  */
 export async function startAppServer(options: AppServerOptions = {}): Promise<RunningApp> {
   const settings = parseConfig(process.env);
@@ -38,22 +44,35 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
     process.env.DATABASE_URL = embedded.url;
   }
   const databaseUrl = process.env.DATABASE_URL!;
-  await applyMigrations(databaseUrl);
+  const readiness = new Readiness({ databaseUrl, workers: settings.WORKERS === "on" });
 
-  const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild & {
-    entry: { module: { startBackgroundWork(): Promise<{ stop(): Promise<void> }>; closeConnections(): Promise<void> } };
+  let routeOf = (_pathname: string) => "unmatched";
+  let remix: RequestHandler = (_request, response) => {
+    response.status(503).set("Retry-After", "5").type("text/plain").send("Starting");
   };
   const app = express();
   app.disable("x-powered-by");
+  app.use(observeRequests((pathname) => (pathname.startsWith("/assets/") ? "/assets/*" : routeOf(pathname))));
+  app.get("/healthz", liveness);
+  app.get("/readyz", readinessEndpoint(readiness));
+  app.get("/metrics", metricsEndpoint(settings.METRICS_TOKEN));
   app.use("/assets", express.static(path.resolve(import.meta.dirname, "build/client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve(import.meta.dirname, "build/client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  app.all("*", (request, response, next) => remix(request, response, next));
 
-  const background = settings.WORKERS === "on" ? await build.entry.module.startBackgroundWork() : undefined;
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(options.port ?? settings.PORT, "0.0.0.0", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : settings.PORT;
+
+  await applyMigrations(databaseUrl);
+  const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild & {
+    entry: { module: { startBackgroundWork(): Promise<{ stop(): Promise<void>; isRunning(): boolean }>; closeConnections(): Promise<void> } };
+  };
+  routeOf = routePatternMatcher(build.routes);
+  remix = createRequestHandler({ build, mode: process.env.NODE_ENV });
+  const background = settings.WORKERS === "on" ? await build.entry.module.startBackgroundWork() : undefined;
+  if (background) readiness.backgroundStarted(() => background.isRunning());
 
   let stopping: Promise<void> | undefined;
   return {
@@ -61,9 +80,13 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
     databaseUrl,
     stop() {
       stopping ??= (async () => {
+        // Not ready first, still serving: the load balancer takes this instance out before the listener closes.
+        readiness.shuttingDown();
+        if (settings.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, settings.SHUTDOWN_DRAIN_MS));
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await background?.stop();
         // Our connections end before the database stops, so PostgreSQL has none to terminate.
+        await readiness.close();
         await build.entry.module.closeConnections();
         await embedded?.stop();
       })();
@@ -75,7 +98,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 /**
  * Shut down in order on SIGINT/SIGTERM: stop taking requests, finish background work, then stop the database.
  * Further signals join the shutdown under way: a terminal's Ctrl+C reaches every process of the foreground group,
- * and npm and tsx relay it once more, so one key press arrives more than once. Killing the process mid-way would
+ * and npm relays it once more, so one key press arrives more than once. Killing the process mid-way would
  * leave the database to stop with our connections still open.
  */
 export function stopOnSignals(app: { stop(): Promise<void> }) {

@@ -40,6 +40,13 @@ const environmentSchema = z.object({
   /** Rewrites Admin API calls to this origin: the local fake Shopify in the demo and tests. */
   SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
   WORKERS: z.enum(["on", "off"]).default("on"),
+  /** Bearer token a Prometheus scraper presents at /metrics; unset, the endpoint does not exist. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters (openssl rand -hex 32)").optional(),
+  /**
+   * On SIGTERM, /readyz answers 503 for this long while requests are still served, so a load balancer stops sending
+   * before the listener closes: set it to its health-check interval times its unhealthy threshold.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   /** Days an event Klaviyo accepted stays in the outbox (the delivery log) before the daily retention job deletes it. */
   KLAVIYO_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Defaults for every shop's LLM brain (a shop's own settings win); all three set switches shops to the LLM brain. */

@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { buildDemoCatalog } from "../fakes/shopify/catalog";
-import { signAppProxyQuery, startFakeShopify } from "../fakes/shopify/server";
+import { startFakeShopify } from "../fakes/shopify/server";
 import { freePort } from "../test/support/ports";
+import { startAppInstance, stopAppInstance } from "./support/app-instance";
+import { chatShopper, emptyChatResults, percentile } from "./support/chat-shoppers";
 import { benchDatabase } from "./support/database";
 
 /**
@@ -27,14 +27,6 @@ const SECRET = "bench-secret";
 const root = path.resolve(import.meta.dirname, "..");
 const log = (message: string) => console.log(`[bench chat] ${message}`);
 
-// What shoppers ask, in order; after the last one the conversation is resolved and the next starts afresh.
-const SCRIPT = [
-  "Hi! Do you have a rain jacket under $200?",
-  "anything cheaper?",
-  "do you have hoodies in navy",
-  "What is your return policy?",
-  "thanks, that's all",
-];
 
 const embedded = await benchDatabase("chat");
 log(process.env.DATABASE_URL ? "scratch database on the server in DATABASE_URL" : "embedded PostgreSQL started");
@@ -89,112 +81,31 @@ await stopJobQueue();
 await closeDatabase();
 
 const profileDir = path.resolve(root, ".data");
-const server = spawn(
-  process.execPath,
-  [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bench-chat-server.cpuprofile"] : []), "--import", "tsx", "server.ts"],
-  {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(appPort), WORKERS: "on", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-await new Promise<void>((resolve, reject) => {
-  server.stdout!.on("data", (chunk: Buffer) => {
-    if (chunk.toString().includes("listening")) resolve();
-  });
-  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+const server = await startAppInstance({
+  port: appPort,
+  environment: { WORKERS: "on", LOG_LEVEL: "warn" },
+  nodeArguments: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=bench-chat-server.cpuprofile"] : [],
 });
 log(`built server on ${appUrl}; ${SHOPPERS} shoppers for ${DURATION_S} s (+${WARM_UP_S} s warm-up)`);
 
-function proxyUrl(pathname: string, extra: Record<string, string> = {}): string {
-  const url = new URL(`/proxy${pathname}`, appUrl);
-  const params = { shop: SHOP, path_prefix: "/apps/customer-agent", timestamp: String(Math.floor(Date.now() / 1000)), logged_in_customer_id: "", ...extra };
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  url.searchParams.set("signature", signAppProxyQuery(url.searchParams, SECRET));
-  return url.toString();
-}
-
-interface View {
-  conversationId: string;
-  agentTyping: boolean;
-  messages: Array<{ author: string }>;
-}
-
-const latencies: number[] = [];
-let errors = 0;
-let polls = 0;
 const measureFrom = Date.now() + WARM_UP_S * 1000;
-const endAt = measureFrom + DURATION_S * 1000;
-const random = (low: number, high: number) => low + Math.random() * (high - low);
+const load = { appUrl, secret: SECRET, measureFrom, endAt: measureFrom + DURATION_S * 1000, thinkMs: THINK_MS, pollMs: POLL_MS };
+const results = emptyChatResults();
+await Promise.all(Array.from({ length: SHOPPERS }, () => chatShopper(load, SHOP, results, log)));
 
-async function call(url: string, body?: object): Promise<View> {
-  const response = await fetch(url, {
-    method: body ? "POST" : "GET",
-    headers: { "Content-Type": "application/json", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36" },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return (await response.json()) as View;
-}
-
-async function shopper() {
-  const anonymousId = randomUUID();
-  const consent = { analytics: true, marketing: true };
-  let conversationId: string | null = null;
-  let step = 0;
-  let nextPoll = Date.now() + POLL_MS;
-  await sleep(random(0, THINK_MS[1]));
-  while (Date.now() < endAt) {
-    const message = SCRIPT[step % SCRIPT.length]!;
-    const sentAt = Date.now();
-    try {
-      let view: View = conversationId
-        ? await call(proxyUrl(`/conversations/${conversationId}/messages`), { anonymousId, message, consent })
-        : await call(proxyUrl("/conversations"), { anonymousId, message, consent });
-      conversationId = view.conversationId;
-      while (view.agentTyping && Date.now() < endAt + 30_000) {
-        await sleep(100);
-        view = await call(proxyUrl(`/conversations/${conversationId}`, { anonymousId }));
-      }
-      if (view.messages.at(-1)?.author !== "agent") throw new Error("no agent reply");
-      if (sentAt >= measureFrom && Date.now() <= endAt) latencies.push(Date.now() - sentAt);
-    } catch (error) {
-      if (sentAt >= measureFrom) errors++;
-      if (errors <= 5) log(`error: ${(error as Error).message.slice(0, 200)}`);
-    }
-    step++;
-    if (step % SCRIPT.length === 0) conversationId = null;
-    // The widget keeps polling while the shopper reads and types.
-    const typeUntil = Date.now() + random(...THINK_MS);
-    while (Date.now() < typeUntil && Date.now() < endAt) {
-      const wait = Math.min(typeUntil, nextPoll) - Date.now();
-      if (wait > 0) await sleep(wait);
-      if (Date.now() >= nextPoll && conversationId) {
-        nextPoll = Date.now() + POLL_MS;
-        await call(proxyUrl(`/conversations/${conversationId}`, { anonymousId })).then(() => polls++, () => errors++);
-      } else if (Date.now() >= nextPoll) nextPoll = Date.now() + POLL_MS;
-    }
-  }
-}
-
-await Promise.all(Array.from({ length: SHOPPERS }, () => shopper()));
-
-const stopped = new Promise((resolve) => server.once("exit", resolve));
-server.kill("SIGTERM");
-await stopped;
+await stopAppInstance(server);
 await shopify.close();
 await embedded.stop();
 
-latencies.sort((a, b) => a - b);
-const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
+const latencies = results.latencies.sort((a, b) => a - b);
 console.log(
   JSON.stringify({
     turns: latencies.length,
-    p50_ms: percentile(50),
-    p95_ms: percentile(95),
-    p99_ms: percentile(99),
-    errors,
-    polls,
+    p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
+    p99_ms: percentile(latencies, 99),
+    errors: results.errors,
+    polls: results.polls,
     products,
     shoppers: SHOPPERS,
     duration_s: DURATION_S,

@@ -1,6 +1,7 @@
 /** `npm run bench -- <name>`: runs one benchmark; each prints progress and ends with one JSON line of figures. */
 const benches: Record<string, () => Promise<unknown>> = {
   chat: () => import("./chat"),
+  cluster: () => import("./cluster"),
   klaviyo: () => import("./klaviyo"),
   webhooks: () => import("./webhooks"),
   widget: () => import("./widget"),

@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { startAppInstance, stopAppInstance } from "./support/app-instance";
 import { benchDatabase } from "./support/database";
+import { deliverOrderWebhook, orderWebhookBody } from "./support/order-webhooks";
 
 /**
  * Webhook intake under Shopify-like load: the built server (its own process, as in production, with its background
@@ -30,7 +31,6 @@ const REPLAY_SHARE = 0.01;
 const SECRET = "bench-secret";
 
 const log = (message: string) => console.log(`[bench webhooks] ${message}`);
-const root = path.resolve(import.meta.dirname, "..");
 
 const benchDb = await benchDatabase("bench");
 const databaseUrl = benchDb.url;
@@ -71,13 +71,9 @@ const cpuProfile = process.env.BENCH_CPU_PROF;
 // instance doing both, so the order processing competes with the acknowledgements for one JavaScript thread.
 const topology = process.env.BENCH_TOPOLOGY ?? "split";
 function startInstance(instancePort: number, workers: "on" | "off", profile: boolean) {
-  const instance = spawn(process.execPath, ["--import", "tsx", ...(profile && cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfile)}`] : []), "server.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      PORT: String(instancePort),
+  return startAppInstance({
+    port: instancePort,
+    environment: {
       DATABASE_URL: databaseUrl,
       SHOPIFY_API_KEY: "bench",
       SHOPIFY_API_SECRET: SECRET,
@@ -85,13 +81,7 @@ function startInstance(instancePort: number, workers: "on" | "off", profile: boo
       ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       WORKERS: workers,
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise<typeof instance>((resolve, reject) => {
-    instance.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    instance.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("listening on")) resolve(instance);
-    });
+    nodeArguments: profile && cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProfile)}`] : [],
   });
 }
 // BENCH_WORKERS=off measures the intake alone (nothing is processed, so everything counts as lost).
@@ -105,33 +95,7 @@ function orderBody(shopIndex: number) {
   const number = ++orderSequence;
   const linked = number % 5 === 0;
   const email = linked ? shopperEmails[shopIndex]![number % SHOPPERS_PER_SHOP]! : `guest${number}@bench.example`;
-  const at = new Date().toISOString();
-  return JSON.stringify({
-    id: 7_000_000_000 + number,
-    name: `#${1000 + number}`,
-    order_number: 1000 + number,
-    email,
-    contact_email: email,
-    phone: null,
-    customer: { id: 9_000_000 + (number % 5000), email, phone: null },
-    total_price: "129.00",
-    subtotal_price: "120.00",
-    total_tax: "9.00",
-    total_discounts: "0.00",
-    currency: "USD",
-    financial_status: "paid",
-    created_at: at,
-    processed_at: at,
-    updated_at: at,
-    cancelled_at: null,
-    cancel_reason: null,
-    note_attributes: [],
-    refunds: [],
-    line_items: [
-      { product_id: 632910392, variant_id: 808950810, sku: "TEE-BLK-M", title: "Tee", quantity: 1, price: "40.00" },
-      { product_id: 632910393, variant_id: 808950811, sku: "HOOD-GRY-L", title: "Hoodie", quantity: 1, price: "80.00" },
-    ],
-  });
+  return orderWebhookBody({ id: 7_000_000_000 + number, number: 1000 + number, email, customerId: 9_000_000 + (number % 5000) });
 }
 
 interface Sent {
@@ -144,28 +108,8 @@ interface Sent {
   status?: number;
 }
 
-async function deliver(delivery: Sent) {
-  try {
-    const response = await fetch(`${appUrl}/webhooks/orders/create`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "User-Agent": "Shopify-Captain-Hook",
-        "X-Shopify-Topic": "orders/create",
-        "X-Shopify-Shop-Domain": delivery.shop,
-        "X-Shopify-Webhook-Id": delivery.webhookId,
-        "X-Shopify-Event-Id": randomUUID(),
-        "X-Shopify-API-Version": "2026-10",
-        "X-Shopify-Triggered-At": new Date(delivery.scheduledAt).toISOString(),
-        "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(delivery.body).digest("base64"),
-      },
-      body: delivery.body,
-    });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0;
-  }
+function deliver(delivery: Sent) {
+  return deliverOrderWebhook(appUrl, SECRET, { shop: delivery.shop, webhookId: delivery.webhookId, body: delivery.body, triggeredAt: delivery.scheduledAt });
 }
 
 // What the database's sessions are doing, sampled every 100 ms during the offer: where the time goes when the app
@@ -273,11 +217,7 @@ const processedTwice = deliveries.filter((row) => row.attempts > 1 && row.error 
 const retriedAfterFailure = deliveries.filter((row) => row.attempts > 1 && row.error !== null).length;
 lags.sort((a, b) => a - b);
 
-for (const instance of [server, worker]) {
-  if (!instance) continue;
-  instance.kill("SIGTERM");
-  await new Promise((resolve) => instance.once("exit", resolve));
-}
+for (const instance of [server, worker]) if (instance) await stopAppInstance(instance);
 await database.end();
 await stopDatabase();
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
-/** Starts server.ts as `npm start` does, in a process of its own, and waits for it to exit. */
+/** Starts server.ts as `npm start` does (node --import tsx), in a process of its own, and waits for it to exit. */
 function startServer(environment: { NODE_ENV: "production" | "development"; [variable: string]: string }): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["server.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

@@ -1,4 +1,5 @@
 import { authenticate } from "../shopify.server";
+import { annotateRequest } from "../operations/request-context.server";
 import { requireShop } from "../shops/shops.server";
 
 /**
@@ -7,6 +8,7 @@ import { requireShop } from "../shops/shops.server";
  */
 export async function requireAdminShop(request: Request) {
   const context = await authenticate.admin(request);
+  annotateRequest({ shop: context.session.shop });
   const shop = await requireShop(context.session.shop);
   return { ...context, shop };
 }

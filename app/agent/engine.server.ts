@@ -8,6 +8,7 @@ import type { Brain, BrainReply, TurnContext } from "./brains/brain";
 import { builtinBrain } from "./brains/builtin/builtin-brain";
 import { understand } from "./brains/builtin/understand";
 import { llmBrain } from "./brains/llm/llm-brain.server";
+import { metrics } from "../operations/metrics.server";
 import { escalationRules } from "./escalation-rules.server";
 import { readMemory, type AgentMemory } from "./memory";
 import { phrases } from "./replies";
@@ -63,6 +64,7 @@ function nextMemory(memory: AgentMemory, understanding: Understanding, reply: Br
  * the inline turn and its backup): the second run stores nothing.
  */
 export async function runAgentTurn(shopperMessageId: string, options: TurnOptions): Promise<TurnResult> {
+  const started = performance.now();
   const input = await loadTurnInput(shopperMessageId, HISTORY_MESSAGES);
   if (!input) return { status: "skipped", reason: "not-found" };
   const { message, conversation, shopper } = input;
@@ -96,8 +98,8 @@ export async function runAgentTurn(shopperMessageId: string, options: TurnOption
   let rule = matchEscalationRule(rules, signalsFrom(message.body, understanding, { failuresInARow: memory.failuresInARow }));
   let reply: BrainReply | null = null;
   let failuresInARow = memory.failuresInARow;
+  const brain = (options.brain ?? defaultBrain)(settings);
   if (!rule) {
-    const brain = (options.brain ?? defaultBrain)(settings);
     reply = await brain.respond(context);
     failuresInARow = reply.outcome === "failed" ? memory.failuresInARow + 1 : reply.outcome === "needs-info" ? memory.failuresInARow : 0;
     // Rules on what this turn found (the order's value, another failure) still come before the reply is shown.
@@ -125,6 +127,8 @@ export async function runAgentTurn(shopperMessageId: string, options: TurnOption
   if (!escalation && reply?.outcome === "answered") {
     await scheduleAfterAnswer(conversation.shopId, conversation.id, stored.messageId, settings);
   }
+  // Under the shop's brain even when a rule answered first: the figure is what shoppers of that setup wait.
+  metrics().agentTurnDuration.observe({ brain: brain.name }, (performance.now() - started) / 1000);
   return {
     status: "replied",
     replyId: stored.messageId,

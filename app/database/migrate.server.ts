@@ -68,11 +68,15 @@ interface Migration {
   checksum: string;
 }
 
-async function readMigrations(directory: string): Promise<Migration[]> {
+/** The migrations this code expects, by name, in the order they apply. */
+export async function migrationNames(directory = MIGRATIONS_DIRECTORY): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+}
+
+async function readMigrations(directory: string): Promise<Migration[]> {
   return Promise.all(
-    names.map(async (name) => {
+    (await migrationNames(directory)).map(async (name) => {
       const sql = await readFile(path.join(directory, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),

@@ -1,4 +1,5 @@
 import { config } from "../config.server";
+import { metrics } from "../operations/metrics.server";
 import { KlaviyoApiError, type KlaviyoRequestContext } from "./errors";
 
 /**
@@ -241,8 +242,11 @@ export class KlaviyoClient {
       });
       text = await response.text();
     } catch (error) {
-      throw this.transportFailure(endpoint, error);
+      const failure = this.transportFailure(endpoint, error);
+      metrics().klaviyoResponses.inc({ endpoint: this.context(endpoint).endpoint, status: failure.kind });
+      throw failure;
     }
+    metrics().klaviyoResponses.inc({ endpoint: this.context(endpoint).endpoint, status: String(response.status) });
     if (!response.ok) {
       throw KlaviyoApiError.fromResponse(response.status, errorDetail(text, response), response.headers.get("retry-after"), this.context(endpoint));
     }

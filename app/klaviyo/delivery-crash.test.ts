@@ -1,8 +1,11 @@
 import "../../test/support/engine-database";
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@prisma/client";
 import { db } from "../db.server";
+import { PRESENT_INSTANCES } from "../jobs/instance-presence.server";
 import { startFakeKlaviyo, type FakeKlaviyo } from "../../fakes/klaviyo/server";
 import { eventually } from "../../test/support/eventually";
 import { connectedShop, recordFacts, startedFact } from "../../test/support/klaviyo";
@@ -32,11 +35,16 @@ async function kill(child: ChildProcess) {
   await exited;
 }
 
+const delivered = (shopId: string) => db().klaviyoEvent.count({ where: { shopId, status: "delivered" } });
+
 beforeAll(async () => {
   fake = await startFakeKlaviyo();
 });
+// Each test's instances only: one left running would take the next test's accounts.
+afterEach(async () => {
+  await Promise.all(children.splice(0).map(kill));
+});
 afterAll(async () => {
-  await Promise.all(children.map(kill));
   await fake.close();
 });
 
@@ -55,8 +63,7 @@ describe("Klaviyo delivery across crashes and instances", () => {
     expect(acceptedBeforeCrash).toBeLessThan(1500);
     expect(acceptedBeforeCrash).toBeGreaterThan(markedBeforeCrash);
 
-    // The dead instance's lease would lapse within 15 s on its own; lapse it now rather than wait.
-    await db().klaviyoConnection.updateMany({ where: { shopId: shop.id }, data: { leaseExpiresAt: new Date(0) } });
+    // Nobody lapses the dead instance's lease: its absence from PostgreSQL frees the account.
     startInstance({ DELIVERY_BULK_THRESHOLD: "100000" });
     await eventually(async () => (await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "delivered" } })) === 1500, 60_000);
 
@@ -65,6 +72,41 @@ describe("Klaviyo delivery across crashes and instances", () => {
     expect(new Set(uniqueIds).size).toBe(1500);
     // Accepted by Klaviyo but not yet marked when the process died: resent with the same unique_id, and dropped.
     expect(fake.duplicatesIgnored(accountId)).toBe(acceptedBeforeCrash - markedBeforeCrash);
+  });
+
+  it("takes over a killed instance's idle account as soon as it is gone, without waiting for its lease to lapse", async () => {
+    const { shop, accountId } = await connectedShop(fake);
+    const longLeases = { DELIVERY_LEASE_MS: "600000", DELIVERY_IDLE_LEASE_MS: "600000" };
+    await recordFacts(shop.id, 5, startedFact);
+    const doomed = startInstance({ ...longLeases, DELIVERY_INSTANCE_ID: `doomed-${randomBytes(4).toString("hex")}` });
+    await eventually(async () => (await delivered(shop.id)) === 5);
+    const held = await db().klaviyoConnection.findUniqueOrThrow({ where: { shopId: shop.id } });
+    expect(held.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 5 * 60_000);
+    await kill(doomed);
+
+    await recordFacts(shop.id, 5, startedFact);
+    const survivor = `survivor-${randomBytes(4).toString("hex")}`;
+    startInstance({ ...longLeases, DELIVERY_INSTANCE_ID: survivor });
+    await eventually(async () => (await delivered(shop.id)) === 10, 60_000);
+    expect((await db().klaviyoConnection.findUniqueOrThrow({ where: { shopId: shop.id } })).leaseOwner).toBe(survivor);
+    expect(fake.events(accountId)).toHaveLength(10);
+  });
+
+  it("leaves a running instance's idle account with it while another instance is up", async () => {
+    const { shop, accountId } = await connectedShop(fake);
+    const longLeases = { DELIVERY_LEASE_MS: "600000", DELIVERY_IDLE_LEASE_MS: "600000" };
+    await recordFacts(shop.id, 5, startedFact);
+    const holder = `holder-${randomBytes(4).toString("hex")}`;
+    startInstance({ ...longLeases, DELIVERY_INSTANCE_ID: holder });
+    await eventually(async () => (await delivered(shop.id)) === 5);
+    const other = `other-${randomBytes(4).toString("hex")}`;
+    startInstance({ ...longLeases, DELIVERY_INSTANCE_ID: other });
+    await eventually(async () => (await db().$queryRaw<Array<{ present: boolean }>>`SELECT ${other} = ANY (${Prisma.raw(PRESENT_INSTANCES)}) AS present`)[0]!.present);
+
+    await recordFacts(shop.id, 5, startedFact);
+    await eventually(async () => (await delivered(shop.id)) === 10);
+    expect((await db().klaviyoConnection.findUniqueOrThrow({ where: { shopId: shop.id } })).leaseOwner).toBe(holder);
+    expect(fake.events(accountId)).toHaveLength(10);
   });
 
   it("shares accounts between several running instances without sending anything twice", async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { KlaviyoConnection } from "@prisma/client";
 import { config } from "../config.server";
 import { KlaviyoClient, type KlaviyoCredentials } from "./client.server";
@@ -13,6 +12,7 @@ import { profileWork } from "./delivery/profile-work.server";
 import { MARK_DELIVERED_EVERY, type AccountRound, type OutboundWork } from "./delivery/round.server";
 import { OUTBOX_CHANNEL } from "./outbox.server";
 import { backoffDelayMs, systemClock, type Clock } from "./pacing";
+import { startInstancePresence, type InstancePresence } from "../jobs/instance-presence.server";
 import { logger } from "../logger.server";
 
 export type { DeliveryLimits } from "./delivery/account-pacing.server";
@@ -38,6 +38,9 @@ const IDLE_LEASE_MS = 10_000;
 const NO_CREDENTIALS_REST_MS = 30_000;
 
 export interface DeliveryOptions {
+  /** The instance's presence in PostgreSQL (shared with its other background work); without it the engine holds its own. */
+  presence?: InstancePresence;
+  /** The presence's name when the engine holds its own (tests name their instances). */
   instanceId?: string;
   /** The seam for credentials: the default decrypts the stored key or OAuth token (renewing an expiring token). */
   credentialsFor?: (connection: KlaviyoConnection) => Promise<KlaviyoCredentials | null>;
@@ -51,6 +54,7 @@ export interface DeliveryOptions {
   concurrencyPerAccount?: number;
   maxAccounts?: number;
   leaseMs?: number;
+  idleLeaseMs?: number;
   pollIntervalMs?: number;
   /** Defaults to KLAVIYO_API_URL. */
   klaviyoApiUrl?: string;
@@ -70,7 +74,8 @@ export interface KlaviyoDelivery {
  */
 export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promise<KlaviyoDelivery> {
   const settings = config();
-  const instanceId = options.instanceId ?? `instance-${randomUUID()}`;
+  const presence = options.presence ?? (await startInstancePresence({ databaseUrl: settings.DATABASE_URL, id: options.instanceId }));
+  const instanceId = presence.id;
   const credentialsFor = options.credentialsFor ?? storedCredentialsFor;
   const clock = options.clock ?? systemClock;
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => backoffDelayMs(attempt));
@@ -80,7 +85,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
   const klaviyoApiUrl = options.klaviyoApiUrl ?? settings.KLAVIYO_API_URL;
 
   const stopping = new AbortController();
-  const leases = new AccountLeases({ instanceId, clock, leaseMs: options.leaseMs ?? LEASE_MS, idleLeaseMs: IDLE_LEASE_MS });
+  const leases = new AccountLeases({ instanceId, clock, leaseMs: options.leaseMs ?? LEASE_MS, idleLeaseMs: options.idleLeaseMs ?? IDLE_LEASE_MS });
   const pacing = new PacingRegistry({
     instanceId,
     clock,
@@ -95,6 +100,10 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
 
   const working = new Map<string, Promise<void>>();
   const leaseLost = new Set<string>();
+  // Absent from PostgreSQL, this instance's leases are anyone's: stop sending for every account at once.
+  presence.onLost(() => {
+    for (const id of working.keys()) leaseLost.add(id);
+  });
   const restingUntil = new Map<string, number>();
 
   async function workAccount(connection: LeasedAccount) {
@@ -152,7 +161,8 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
     while (!stopping.signal.aborted) {
       pacing.forgetIdle((id) => working.has(id));
       try {
-        for (const connection of await leases.claim(maxAccounts - working.size, excludedAccounts())) {
+        const claimed = presence.isPresent() ? await leases.claim(maxAccounts - working.size, excludedAccounts()) : [];
+        for (const connection of claimed) {
           const work = workAccount(connection)
             .catch((error: unknown) => logger().error({ source: "klaviyo-delivery", accountId: connection.accountId, err: error }, (error as Error).message))
             .finally(() => {
@@ -176,6 +186,7 @@ export async function startKlaviyoDelivery(options: DeliveryOptions = {}): Promi
       await Promise.allSettled(working.values());
       await notifier.closed;
       await leases.releaseAll().catch(() => undefined);
+      if (!options.presence) await presence.stop();
     },
   };
 }

@@ -18,6 +18,7 @@ import { detectContactDetails } from "../identity/normalize";
 import { authenticate } from "../shopify.server";
 import { findInstalledShop, type InstalledShop } from "../shops/shops.server";
 import { logger } from "../logger.server";
+import { annotateRequest } from "../operations/request-context.server";
 
 /**
  * The storefront widget's API, reached through Shopify's app proxy (`/apps/customer-agent/*` → `/proxy/*`).
@@ -63,6 +64,7 @@ async function authenticateProxy(request: Request): Promise<ProxyContext> {
   }
   const shop = session ? await findInstalledShop(session.shop) : null;
   if (!shop) throw new HttpError(404, "The chat is not available in this store");
+  annotateRequest({ shop: shop.domain });
   return { shop, loggedInCustomerId: new URL(request.url).searchParams.get("logged_in_customer_id") || null };
 }
 
@@ -119,6 +121,7 @@ export async function handleStartConversation(request: Request): Promise<Message
     shopper: claims(context, input),
     body: input.message,
   });
+  annotateRequest({ conversationId: received.conversationId });
   return { ...(await readShopperConversation(context.shop.id, received.conversationId, input.anonymousId)), ...onsiteIdentify(context, input) };
 }
 
@@ -127,6 +130,7 @@ export async function handleShopperMessage(request: Request, id: string): Promis
   refuseAutomatedClients(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, messageInput);
   const continued = parseInput(conversationId, id);
+  annotateRequest({ conversationId: continued });
   await admitMessage(request, context, input.anonymousId, continued);
   const received = await answerShopperMessage(context.shop, {
     shopId: context.shop.id,
@@ -142,6 +146,7 @@ export async function handleShopperMessage(request: Request, id: string): Promis
 export async function handleEscalation(request: Request, id: string): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
   const input = await readJsonBody(request, STOREFRONT_BODY_LIMIT_BYTES, escalateInput);
+  annotateRequest({ conversationId: id });
   await readShopperConversation(context.shop.id, parseInput(conversationId, id), input.anonymousId);
   await escalateConversation({ shopId: context.shop.id, conversationId: id, reason: SHOPPER_REQUESTED });
   return readShopperConversation(context.shop.id, id, input.anonymousId);
@@ -149,6 +154,7 @@ export async function handleEscalation(request: Request, id: string): Promise<Sh
 
 export async function handleConversationPoll(request: Request, id: string): Promise<ShopperConversationView> {
   const context = await authenticateProxy(request);
+  annotateRequest({ conversationId: id });
   const shopperId = anonymousId.safeParse(new URL(request.url).searchParams.get("anonymousId"));
   if (!shopperId.success) throw new HttpError(400, "anonymousId query parameter is required", { field: "anonymousId" });
   const after = pollCursor.safeParse(new URL(request.url).searchParams.get("after") ?? undefined);

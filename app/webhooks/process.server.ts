@@ -27,7 +27,7 @@ export class UnhandledTopicError extends Error {
 
 /**
  * Does the work for one claimed delivery and records the outcome on its row. The claim is the once-only guard: a
- * delivery is claimed again only after a failure's backoff or an expired lease (its instance died mid-work, when
+ * delivery is claimed again only after a failure's backoff, an expired lease or its instance's disappearance (it died mid-work, when
  * the handlers' idempotent upserts make the repeat harmless). A failure is recorded with its message and retried
  * with backoff; it never escapes to the worker, which goes on with the next delivery. A delivery that succeeds on a
  * retry keeps the last failure's error: `attempts` > 1 with no error would mean a claim expired mid-work.

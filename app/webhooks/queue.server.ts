@@ -1,4 +1,5 @@
 import { pool } from "../db.server";
+import { PRESENT_INSTANCES, type InstancePresence } from "../jobs/instance-presence.server";
 import { processWebhookDelivery, type ClaimedDelivery } from "./process.server";
 import { logger } from "../logger.server";
 
@@ -19,21 +20,24 @@ export function wakeWebhookWorkers() {
 /**
  * Claims up to `limit` due deliveries, oldest first, in one statement: SKIP LOCKED lets every instance's worker
  * claim at once without waiting on each other, and moving `nextAttemptAt` a lease ahead takes the rows out of
- * everyone's "due" until the work is recorded (or the lease runs out because the instance died).
+ * everyone's "due" until the work is recorded, the lease runs out, or the claiming instance is gone from
+ * PostgreSQL (it died mid-work; the handlers' idempotent upserts make the repeat harmless, as after a lapsed lease).
  */
-export async function claimDueDeliveries(limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(limit: number, claimedBy: string): Promise<ClaimedDelivery[]> {
   const { rows } = await pool().query<ClaimedDelivery>(
     `UPDATE "WebhookDelivery" AS delivery
         SET attempts = delivery.attempts + 1,
-            "nextAttemptAt" = now() AT TIME ZONE 'UTC' + make_interval(secs => $2)
+            "nextAttemptAt" = now() AT TIME ZONE 'UTC' + make_interval(secs => $2),
+            "claimedBy" = $4
        FROM (SELECT id FROM "WebhookDelivery"
-              WHERE status <> 'processed' AND "nextAttemptAt" <= now() AT TIME ZONE 'UTC' AND attempts < $3
+              WHERE status <> 'processed' AND attempts < $3
+                AND ("nextAttemptAt" <= now() AT TIME ZONE 'UTC' OR NOT ("claimedBy" = ANY (${PRESENT_INSTANCES})))
               ORDER BY "nextAttemptAt"
               LIMIT $1
               FOR UPDATE SKIP LOCKED) AS due
       WHERE delivery.id = due.id
   RETURNING delivery.id, delivery."shopDomain", delivery.topic, delivery.payload, delivery.attempts, delivery."receivedAt"`,
-    [limit, CLAIM_LEASE_SECONDS, MAX_ATTEMPTS],
+    [limit, CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, claimedBy],
   );
   // RETURNING keeps no order: each shop's deliveries are worked in the order they arrived.
   return rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
@@ -48,7 +52,7 @@ export interface WebhookWorker {
  * order they arrived and up to `concurrency` shops at a time (each handler holds a pooled connection, and the
  * acknowledgements need the rest of the pool). Stopping lets the batch in hand finish.
  */
-export function startWebhookWorker(options: { concurrency?: number; batchSize?: number } = {}): WebhookWorker {
+export function startWebhookWorker(presence: InstancePresence, options: { concurrency?: number; batchSize?: number } = {}): WebhookWorker {
   const concurrency = options.concurrency ?? 4;
   const batchSize = options.batchSize ?? 40;
   let stopping = false;
@@ -77,7 +81,8 @@ export function startWebhookWorker(options: { concurrency?: number; batchSize?: 
       wakeRequested = false;
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await claimDueDeliveries(batchSize);
+        // Absent from PostgreSQL, this instance's claims could be taken over while it works them: it claims nothing.
+        claimed = presence.isPresent() ? await claimDueDeliveries(batchSize, presence.id) : [];
       } catch (error) {
         // The database is away (restart, failover): the deliveries wait in the table; try again shortly.
         if (!stopping) logger().warn({ source: "webhooks", err: error }, "claiming deliveries failed");

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { pool } from "../db.server";
 import { readBoundedBody } from "../http/body.server";
 import { errorResponse, HttpError } from "../http/errors";
+import { annotateRequest } from "../operations/request-context.server";
 import { authenticate } from "../shopify.server";
 import { wakeWebhookWorkers } from "./queue.server";
 import { definitionOf, storedTopicName, type WebhookTopic } from "./topics.server";
@@ -27,6 +28,7 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     const { topic, shop, payload, webhookId, apiVersion, triggeredAt } = await verify(
       new Request(request.url, { method: request.method, headers: signatureHeaders(request.headers), body }),
     );
+    annotateRequest({ shop });
     if (topic !== storedTopicName(expectedTopic)) {
       throw new HttpError(400, `This endpoint receives ${expectedTopic} only`, { field: "X-Shopify-Topic" });
     }

@@ -1,5 +1,6 @@
-import type { KlaviyoConnection } from "@prisma/client";
+import { Prisma, type KlaviyoConnection } from "@prisma/client";
 import { db } from "../../db.server";
+import { PRESENT_INSTANCES } from "../../jobs/instance-presence.server";
 import type { Clock } from "../pacing";
 
 /** A claimed account, and who held its lease before this claim (null: nobody, or handed back cleanly). */
@@ -23,8 +24,9 @@ export class AccountLeases {
   constructor(private readonly options: LeaseOptions) {}
 
   /**
-   * Claims up to `limit` accounts with work whose lease is free, lapsed, or already ours. Work is a due outbox row,
-   * or any pending row once a pause has ended: one of them probes whether Klaviyo is back.
+   * Claims up to `limit` accounts with work whose lease is free, lapsed, already ours, or held by an instance that
+   * is no longer connected (it crashed: no need to wait for its lease to lapse). Work is a due outbox row, or any
+   * pending row once a pause has ended: one of them probes whether Klaviyo is back.
    */
   async claim(limit: number, excluded: string[]): Promise<LeasedAccount[]> {
     if (limit <= 0) return [];
@@ -34,7 +36,8 @@ export class AccountLeases {
       WITH candidates AS (
         SELECT c.id, c."leaseOwner" AS "previousOwner" FROM "KlaviyoConnection" c
         WHERE c.status = 'connected'
-          AND (c."leaseExpiresAt" IS NULL OR c."leaseExpiresAt" < ${now} OR c."leaseOwner" = ${instanceId})
+          AND (c."leaseExpiresAt" IS NULL OR c."leaseExpiresAt" < ${now} OR c."leaseOwner" = ${instanceId}
+               OR NOT (c."leaseOwner" = ANY (${Prisma.raw(PRESENT_INSTANCES)})))
           AND (c."pausedUntil" IS NULL OR c."pausedUntil" <= ${now})
           AND NOT (c.id = ANY(${excluded}::text[]))
           AND EXISTS (

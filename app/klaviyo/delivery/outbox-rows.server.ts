@@ -1,5 +1,6 @@
 import type { KlaviyoEvent, KlaviyoOutboxKind } from "@prisma/client";
 import { db } from "../../db.server";
+import { metrics } from "../../operations/metrics.server";
 import type { KlaviyoApiError } from "../errors";
 import type { Clock } from "../pacing";
 
@@ -50,6 +51,8 @@ export class OutboxRows {
       // it finds an account's last minute of deliveries when another instance takes the account over.
       data: { status: "delivered", deliveredAt: now, nextAttemptAt: now, attempts: { increment: 1 }, lastError: null, lastStatusCode: statusCode },
     });
+    const { deliveryLag } = metrics();
+    for (const row of rows) deliveryLag.observe({ kind: row.kind }, Math.max(0, now.getTime() - row.createdAt.getTime()) / 1000);
   }
 
   /** Rows retried together keep one retry time (a bulk chunk or a merged profile update goes out together again). */

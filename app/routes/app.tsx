@@ -27,6 +27,9 @@ export default function AppLayout() {
           Home
         </Link>
         <Link to="/app/conversations">Conversations</Link>
+        <Link to="/app/guidance">Guidance</Link>
+        <Link to="/app/rules">Escalation rules</Link>
+        <Link to="/app/knowledge">Knowledge</Link>
         <Link to="/app/klaviyo">Klaviyo</Link>
         <Link to="/app/events">Event delivery</Link>
       </NavMenu>

@@ -174,6 +174,7 @@ export const en = {
       },
     },
     saved: "Rule saved.",
+    gone: "This rule no longer exists; the page shows the current rules.",
     deleted: "Rule deleted.",
     moved: "Order saved.",
   },

@@ -1,62 +1,52 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, InlineStack, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
-import type { ReactNode } from "react";
-import { conversationCounts } from "../conversations/inbox.server";
-import { setupChecklist } from "../onboarding/onboarding.server";
-import { requireAdminShop } from "../admin/require-admin-shop.server";
+import { BlockStack, Button, Card, InlineStack, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
+import { en } from "../../admin/strings/en";
+import { requireAdminShop } from "../../admin/require-admin-shop.server";
+import { RouteErrorBanner } from "../../components/RouteErrorBanner";
+import { dailyFigures } from "../../conversations/daily-figures.server";
+import { conversationCounts } from "../../conversations/inbox.server";
+import { setupChecklist } from "../../onboarding/onboarding.server";
+import { Step, TodayCard, type StepState } from "./HomeCards";
+
+const STEPS = ["embed", "klaviyo", "events", "segments", "conversation"] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdminShop(request);
-  const [{ embed, klaviyo, delivery }, conversations] = await Promise.all([setupChecklist(shop, admin), conversationCounts(shop.id)]);
+  const [{ embed, klaviyo, delivery, klaviyoSetup, conversations: conversationTotal }, conversations, today] = await Promise.all([
+    setupChecklist(shop, admin),
+    conversationCounts(shop.id),
+    dailyFigures(shop.id),
+  ]);
   return {
     embed,
+    klaviyoSetup,
+    conversationTotal,
+    today,
     klaviyo: { state: klaviyo.state, accountName: klaviyo.accountName ?? klaviyo.accountId, statusDetail: klaviyo.statusDetail },
     delivery: { counts: delivery.counts, oldestPendingAgeSeconds: delivery.oldestPendingAgeSeconds },
     conversations: { escalated: conversations.escalated ?? 0, open: conversations.open ?? 0, resolved: conversations.resolved ?? 0 },
   };
 };
 
-type StepState = "done" | "todo" | "attention" | "unknown";
-
-const STEP_BADGES: Record<StepState, ReactNode> = {
-  done: <Badge tone="success">Done</Badge>,
-  todo: <Badge tone="attention">To do</Badge>,
-  attention: <Badge tone="critical">Needs attention</Badge>,
-  unknown: <Badge>Not checked</Badge>,
-};
-
-function Step({ state, title, children }: { state: StepState; title: string; children: ReactNode }) {
-  return (
-    <Box padding="400" borderWidth="025" borderColor="border" borderRadius="200">
-      <BlockStack gap="200">
-        <InlineStack gap="200" blockAlign="center">
-          <Text as="h3" variant="headingSm">
-            {title}
-          </Text>
-          {STEP_BADGES[state]}
-        </InlineStack>
-        {children}
-      </BlockStack>
-    </Box>
-  );
-}
-
 export default function Home() {
-  const { embed, klaviyo, delivery, conversations } = useLoaderData<typeof loader>();
+  const { embed, klaviyo, delivery, conversations, klaviyoSetup, conversationTotal, today } = useLoaderData<typeof loader>();
   const { counts } = delivery;
-  const steps: Record<"embed" | "klaviyo" | "events", StepState> = {
+  const t = en.home;
+  const steps: Record<(typeof STEPS)[number], StepState> = {
     embed: embed.state === "on" ? "done" : embed.state === "off" ? "todo" : "unknown",
     klaviyo: klaviyo.state === "connected" ? "done" : klaviyo.state === "needs_attention" ? "attention" : "todo",
     events: counts.failed > 0 ? "attention" : counts.delivered > 0 ? "done" : "todo",
+    segments: klaviyoSetup.created === klaviyoSetup.total ? "done" : "todo",
+    conversation: conversationTotal > 0 ? "done" : "todo",
   };
   const done = Object.values(steps).filter((state) => state === "done").length;
   // One primary action on the page: the first step still to do.
-  const nextStep = (["embed", "klaviyo", "events"] as const).find((step) => steps[step] !== "done");
+  const nextStep = STEPS.find((step) => steps[step] !== "done");
   const variant = (step: keyof typeof steps) => (step === nextStep ? "primary" : "secondary");
 
   return (
-    <Page title="Customer Agent">
+    <Page title={t.title}>
       <Layout>
         <Layout.Section>
           <Card>
@@ -64,13 +54,13 @@ export default function Home() {
               <BlockStack gap="200">
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="h2" variant="headingMd">
-                    Set up
+                    {t.setUp}
                   </Text>
                   <Text as="span" tone="subdued">
-                    {done} of 3 done
+                    {t.progress(done, STEPS.length)}
                   </Text>
                 </InlineStack>
-                <ProgressBar progress={(done / 3) * 100} size="small" tone="primary" />
+                <ProgressBar progress={(done / STEPS.length) * 100} size="small" tone="primary" />
               </BlockStack>
               <Step state={steps.embed} title="1. Switch on the chat in your theme">
                 <Text as="p">
@@ -114,11 +104,28 @@ export default function Home() {
                   </Button>
                 </InlineStack>
               </Step>
+              <Step state={steps.segments} title={t.segmentsStep}>
+                <Text as="p">{steps.segments === "done" ? t.segmentsDone(klaviyoSetup.created) : t.segmentsTodo}</Text>
+                <InlineStack>
+                  <Button url="/app/klaviyo" variant={variant("segments")}>
+                    {t.segmentsButton}
+                  </Button>
+                </InlineStack>
+              </Step>
+              <Step state={steps.conversation} title={t.conversationStep}>
+                <Text as="p">{conversationTotal > 0 ? t.conversationDone(conversationTotal) : t.conversationTodo}</Text>
+                <InlineStack>
+                  <Button url="/app/conversations" variant={variant("conversation")}>
+                    {t.conversationButton}
+                  </Button>
+                </InlineStack>
+              </Step>
             </BlockStack>
           </Card>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <TodayCard today={today} />
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
@@ -152,4 +159,8 @@ export default function Home() {
       </Layout>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBanner title={en.home.title} />;
 }

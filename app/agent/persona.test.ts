@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAi, type FakeOpenAi } from "../../fakes/openai/server";
@@ -21,7 +22,7 @@ afterAll(async () => {
 const CATALOG = [product({ title: "Alpine Rain Shell", price: "189.00" })];
 
 async function conversationFor(agent: Record<string, unknown> = {}) {
-  const shop = await db().shop.create({ data: { domain: `persona-${randomUUID()}.myshopify.com`, settings: { agent } } });
+  const shop = await db().shop.create({ data: { domain: `persona-${randomUUID()}.myshopify.com`, settings: { agent } as Prisma.InputJsonObject } });
   const shopper = await db().shopper.create({ data: { shopId: shop.id, anonymousId: randomUUID() } });
   const conversation = await db().conversation.create({ data: { shopId: shop.id, shopperId: shopper.id, channel: "web_chat" } });
   return { shop, conversation };

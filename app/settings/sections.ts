@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { en } from "../admin/strings/en";
+import type { RuleCondition } from "../agent/rules";
 import { ESCALATION_INTENTS, SKILL_NAMES } from "../agent/types";
 
 /**
@@ -90,13 +91,20 @@ export const SETTINGS_SECTIONS = {
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
 export type SectionValues<S extends SettingsSection> = z.output<(typeof SETTINGS_SECTIONS)[S]>;
 
-/** An escalation rule as the rules page submits it. */
+/** An escalation rule as the rules page submits it: phrases one per line (or comma-separated), topics as a list. */
 export const escalationRuleForm = z
   .discriminatedUnion(
     "kind",
     [
-      z.object({ kind: z.literal("phrases"), phrases: z.string().default("") }),
-      z.object({ kind: z.literal("intents"), intents: list(z.enum(ESCALATION_INTENTS, { error: t.unknownOption })) }),
+      z.object({
+        kind: z.literal("phrases"),
+        phrases: z
+          .string()
+          .default("")
+          .transform((value) => value.split(/\r?\n|,/).map((phrase) => phrase.trim()).filter(Boolean))
+          .pipe(z.array(z.string().max(100, t.tooLong(100))).min(1, t.phraseRequired).max(50)),
+      }),
+      z.object({ kind: z.literal("intents"), intents: list(z.enum(ESCALATION_INTENTS, { error: t.unknownOption })).pipe(z.array(z.enum(ESCALATION_INTENTS)).min(1, t.intentRequired)) }),
       z.object({ kind: z.literal("order-value-above"), amount: z.string().trim().regex(/^\d+(\.\d+)?$/, t.positive).transform(Number).pipe(z.number().positive(t.positive)) }),
       z.object({ kind: z.literal("agent-failures"), inARow: wholeNumber(1, 10) }),
       z.object({
@@ -107,25 +115,7 @@ export const escalationRuleForm = z
     { error: t.unknownOption },
   )
   .and(z.object({ name: required(80) }))
-  .transform((form, context) => {
-    switch (form.kind) {
-      case "phrases": {
-        const phrases = form.phrases.split(/\r?\n|,/).map((phrase) => phrase.trim()).filter(Boolean);
-        if (phrases.length === 0) context.addIssue({ code: "custom", path: ["phrases"], message: t.phraseRequired });
-        if (phrases.some((phrase) => phrase.length > 100)) context.addIssue({ code: "custom", path: ["phrases"], message: t.tooLong(100) });
-        return { name: form.name, condition: { kind: "phrases" as const, phrases: phrases.slice(0, 50) } };
-      }
-      case "intents":
-        if (form.intents.length === 0) context.addIssue({ code: "custom", path: ["intents"], message: t.intentRequired });
-        return { name: form.name, condition: { kind: "intents" as const, intents: form.intents } };
-      case "order-value-above":
-        return { name: form.name, condition: { kind: form.kind, amount: form.amount } };
-      case "agent-failures":
-        return { name: form.name, condition: { kind: form.kind, inARow: form.inARow } };
-      case "negative-sentiment":
-        return { name: form.name, condition: { kind: form.kind, threshold: form.threshold } };
-    }
-  });
+  .transform(({ name, ...condition }) => ({ name, condition: condition as RuleCondition }));
 
 /** An FAQ entry as the knowledge page submits it (the same limits the FAQ module enforces). */
 export const faqEntryForm = z.object({

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Button, Card, InlineStack, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
 import { en } from "../../admin/strings/en";
@@ -10,6 +10,8 @@ import { setupChecklist } from "../../onboarding/onboarding.server";
 import { Step, TodayCard, type StepState } from "./HomeCards";
 
 const STEPS = ["embed", "klaviyo", "events", "segments", "conversation"] as const;
+
+export const meta: MetaFunction = () => [{ title: en.home.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdminShop(request);

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
@@ -6,6 +6,8 @@ import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { BrainCard, IdentityCard, SkillsCard, TimingCard, VoiceCard, WidgetCard } from "./cards";
 import { guidanceValues, submitGuidance } from "./guidance.server";
+
+export const meta: MetaFunction = () => [{ title: en.guidance.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);

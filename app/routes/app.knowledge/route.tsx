@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Collapsible, EmptyState, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useMemo, useState } from "react";
@@ -11,6 +11,8 @@ import { FaqRow } from "./FaqRow";
 import { knowledgeFor, submitKnowledge } from "./knowledge.server";
 
 const t = en.knowledge;
+
+export const meta: MetaFunction = () => [{ title: en.knowledge.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);

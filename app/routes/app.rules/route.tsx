@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, EmptyState, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
@@ -13,6 +13,8 @@ import { RuleRow } from "./RuleRow";
 import { rulesFor, submitRules } from "./rules.server";
 
 const t = en.rules;
+
+export const meta: MetaFunction = () => [{ title: en.rules.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);

@@ -31,6 +31,8 @@ async function merchant(width = 1280): Promise<{ context: BrowserContext; page: 
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
+    // A refused save is answered 400 by design (the field errors), which Chromium reports as a failed resource.
+    if (/status of 400 \(Bad Request\)/.test(message.text())) return;
     if (message.type() === "error" && message.location().url.startsWith(new URL(demo.adminUrl).origin)) problems.push(`console error: ${message.text()}`);
   });
   return { context, page, problems, open: async (adminPath) => void (await page.goto(`${demo.adminUrl}?path=${encodeURIComponent(adminPath)}`)) };
@@ -121,7 +123,8 @@ describe("the admin's settings pages in a real browser", () => {
     await shopper.getByRole("textbox", { name: "Your message" }).fill("Hello!");
     await shopper.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => chat.getByText("Hey, I'm Juniper from Demo Outfitters. Ask me about gear or your order.").count(), { timeout: 15_000 }).toBe(2);
-    expect(await chat.getByText("Juniper", { exact: true }).count()).toBeGreaterThan(0);
+    // Screen readers hear the agent's name before its messages.
+    expect(await chat.locator(".message.agent .author", { hasText: "Juniper:" }).count()).toBeGreaterThan(0);
     await shopper.screenshot({ path: path.join(SCREENSHOTS, "admin-settings-storefront-look.png") });
   });
 

@@ -87,6 +87,7 @@ describe("the admin's settings pages in a real browser", () => {
     expect(await widget.getByLabel("Colour").getAttribute("aria-invalid")).toBe("true");
     await shot(page, "admin-settings-guidance-error");
     await widget.getByLabel("Colour").fill("#aa3300");
+    await widget.getByLabel("Cart").check();
     await widget.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => widget.getByText("Saved and published to your store.").count()).toBe(1);
 
@@ -126,6 +127,10 @@ describe("the admin's settings pages in a real browser", () => {
     // Screen readers hear the agent's name before its messages.
     expect(await chat.locator(".message.agent .author", { hasText: "Juniper:" }).count()).toBeGreaterThan(0);
     await shopper.screenshot({ path: path.join(SCREENSHOTS, "admin-settings-storefront-look.png") });
+
+    // Hidden on the cart page: the embed renders nothing there.
+    await shopper.goto(new URL("/cart", demo.storefrontUrl).toString());
+    expect(await shopper.locator("#customer-agent-config").count()).toBe(0);
   });
 
   it("adds a rule, moves it up, and shows which rule a phrase would fire and why", async () => {

@@ -140,21 +140,19 @@ export function BrainCard({ values, result }: CardProps<"brain">) {
           value={brain}
           onChange={setBrain}
         />
+        {brain === "llm" ? <TextField label={t.brain.baseUrl} name="baseUrl" value={baseUrl} onChange={setBaseUrl} autoComplete="off" placeholder="https://api.openai.com/v1" error={fieldError(answer, "brain", "baseUrl")} /> : null}
+        {brain === "llm" ? <TextField label={t.brain.model} name="model" value={model} onChange={setModel} autoComplete="off" error={fieldError(answer, "brain", "model")} /> : null}
         {brain === "llm" ? (
-          <>
-            <TextField label={t.brain.baseUrl} name="baseUrl" value={baseUrl} onChange={setBaseUrl} autoComplete="off" placeholder="https://api.openai.com/v1" error={fieldError(answer, "brain", "baseUrl")} />
-            <TextField label={t.brain.model} name="model" value={model} onChange={setModel} autoComplete="off" error={fieldError(answer, "brain", "model")} />
-            <TextField
-              label={t.brain.apiKey}
-              name="apiKey"
-              type="password"
-              value={apiKey}
-              onChange={setApiKey}
-              autoComplete="off"
-              helpText={values.hasApiKey ? t.brain.apiKeyStored : t.brain.apiKeyMissing}
-              error={fieldError(answer, "brain", "apiKey")}
-            />
-          </>
+          <TextField
+            label={t.brain.apiKey}
+            name="apiKey"
+            type="password"
+            value={apiKey}
+            onChange={setApiKey}
+            autoComplete="off"
+            helpText={values.hasApiKey ? t.brain.apiKeyStored : t.brain.apiKeyMissing}
+            error={fieldError(answer, "brain", "apiKey")}
+          />
         ) : null}
         {check ? <Banner tone={check.ok ? "success" : "critical"}>{check.ok ? t.brain.checkOk(check.model) : check.message}</Banner> : null}
       </FormLayout>

@@ -6,10 +6,10 @@ import type { DailyFigures } from "../../conversations/daily-figures.server";
 export type StepState = "done" | "todo" | "attention" | "unknown";
 
 const STEP_BADGES: Record<StepState, ReactNode> = {
-  done: <Badge tone="success">Done</Badge>,
-  todo: <Badge tone="attention">To do</Badge>,
-  attention: <Badge tone="critical">Needs attention</Badge>,
-  unknown: <Badge>Not checked</Badge>,
+  done: <Badge tone="success">{en.home.badges.done}</Badge>,
+  todo: <Badge tone="attention">{en.home.badges.todo}</Badge>,
+  attention: <Badge tone="critical">{en.home.badges.attention}</Badge>,
+  unknown: <Badge>{en.home.badges.unknown}</Badge>,
 };
 
 export function Step({ state, title, children }: { state: StepState; title: string; children: ReactNode }) {

@@ -64,45 +64,37 @@ export default function Home() {
                 </InlineStack>
                 <ProgressBar progress={(done / STEPS.length) * 100} size="small" tone="primary" />
               </BlockStack>
-              <Step state={steps.embed} title="1. Switch on the chat in your theme">
+              <Step state={steps.embed} title={t.embedStep}>
                 <Text as="p">
-                  {embed.state === "on"
-                    ? "The chat widget app embed is on in your live theme: shoppers can chat with the agent."
-                    : embed.state === "off"
-                      ? "Shoppers see the chat once the Customer Agent app embed is on in your live theme."
-                      : "The app could not read your live theme's settings. Open the theme editor to check that the Customer Agent app embed is on."}
+                  {embed.state === "on" ? t.embedOn : embed.state === "off" ? t.embedOff : t.embedUnknown}
                 </Text>
                 <InlineStack>
                   <Button url={embed.activationUrl} target="_top" variant={variant("embed")}>
-                    {embed.state === "on" ? "Open theme editor" : "Switch on in theme editor"}
+                    {embed.state === "on" ? t.embedButtonOn : t.embedButtonOff}
                   </Button>
                 </InlineStack>
               </Step>
-              <Step state={steps.klaviyo} title="2. Connect Klaviyo">
+              <Step state={steps.klaviyo} title={t.klaviyoStep}>
                 <Text as="p">
                   {klaviyo.state === "connected"
-                    ? `Connected to ${klaviyo.accountName}. Conversation events flow to Klaviyo for your flows and segments.`
+                    ? t.klaviyoConnected(klaviyo.accountName ?? "")
                     : klaviyo.state === "needs_attention"
-                      ? `${klaviyo.statusDetail} Events are kept until you reconnect.`
-                      : "Connect your Klaviyo account to send conversation events you can build flows and segments on."}
+                      ? t.klaviyoAttention(klaviyo.statusDetail ?? "")
+                      : t.klaviyoTodo}
                 </Text>
                 <InlineStack>
                   <Button url="/app/klaviyo" variant={variant("klaviyo")}>
-                    {klaviyo.state === "connected" ? "Manage connection" : klaviyo.state === "needs_attention" ? "Reconnect Klaviyo" : "Connect Klaviyo"}
+                    {klaviyo.state === "connected" ? t.klaviyoButton.connected : klaviyo.state === "needs_attention" ? t.klaviyoButton.attention : t.klaviyoButton.todo}
                   </Button>
                 </InlineStack>
               </Step>
-              <Step state={steps.events} title="3. See events arrive in Klaviyo">
+              <Step state={steps.events} title={t.eventsStep}>
                 <Text as="p">
-                  {counts.failed > 0
-                    ? `Klaviyo refused ${counts.failed} event${counts.failed === 1 ? "" : "s"}: the delivery log shows why, and lets you retry.`
-                    : counts.delivered > 0
-                      ? `${counts.delivered} event${counts.delivered === 1 ? "" : "s"} delivered to Klaviyo.`
-                      : "Start a chat on your storefront: its events show up in the delivery log, then in Klaviyo."}
+                  {counts.failed > 0 ? t.eventsFailed(counts.failed) : counts.delivered > 0 ? t.eventsDelivered(counts.delivered) : t.eventsTodo}
                 </Text>
                 <InlineStack>
                   <Button url="/app/events" variant={variant("events")}>
-                    Open the event delivery log
+                    {t.eventsButton}
                   </Button>
                 </InlineStack>
               </Step>
@@ -131,29 +123,27 @@ export default function Home() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  Conversations
+                  {t.conversationsCard}
                 </Text>
-                <Text as="p">{conversations.escalated} waiting for a person</Text>
+                <Text as="p">{t.waiting(conversations.escalated)}</Text>
                 <Text as="p" tone="subdued">
-                  {conversations.open} open, {conversations.resolved} resolved
+                  {t.openResolved(conversations.open, conversations.resolved)}
                 </Text>
-                <Link url={conversations.escalated ? "/app/conversations?status=escalated" : "/app/conversations"}>Open the inbox</Link>
+                <Link url={conversations.escalated ? "/app/conversations?status=escalated" : "/app/conversations"}>{t.openInbox}</Link>
               </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  Klaviyo events
+                  {t.eventsCard}
                 </Text>
-                <Text as="p">
-                  {counts.delivered} delivered, {counts.pending} pending, {counts.failed} failed
-                </Text>
+                <Text as="p">{t.eventCounts(counts.delivered, counts.pending, counts.failed)}</Text>
                 {delivery.oldestPendingAgeSeconds !== null && delivery.oldestPendingAgeSeconds >= 60 ? (
                   <Text as="p" tone="subdued">
-                    The oldest pending event has waited {Math.round(delivery.oldestPendingAgeSeconds / 60)} min.
+                    {t.oldestPending(Math.round(delivery.oldestPendingAgeSeconds / 60))}
                   </Text>
                 ) : null}
-                <Link url="/app/events">See event delivery</Link>
+                <Link url="/app/events">{t.seeEvents}</Link>
               </BlockStack>
             </Card>
           </BlockStack>

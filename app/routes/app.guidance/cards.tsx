@@ -5,6 +5,7 @@ import { en } from "../../admin/strings/en";
 import { SKILL_NAMES } from "../../agent/types";
 import { fieldError, SettingsSection, type SectionResult } from "../../components/SettingsSection";
 import { MAX_STYLE_RULES, TONES, WIDGET_PAGE_TYPES } from "../../settings/sections";
+import type { ConnectionCheck } from "../../agent/brains/llm/check-connection.server";
 import type { GuidanceResult, GuidanceValues } from "./guidance.server";
 
 const t = en.guidance;
@@ -106,6 +107,11 @@ export function SkillsCard({ values, result }: CardProps<"skills">) {
   );
 }
 
+function checkMessage(check: ConnectionCheck): string {
+  if (check.ok) return t.brain.checkOk(check.model);
+  return check.reason === "refused" ? t.brain.checkFailed.refused(check.status, check.detail) : t.brain.checkFailed[check.reason];
+}
+
 export function BrainCard({ values, result }: CardProps<"brain">) {
   const [brain, setBrain] = useState<string>(values.brain);
   const [baseUrl, setBaseUrl] = useState(values.baseUrl);
@@ -154,7 +160,7 @@ export function BrainCard({ values, result }: CardProps<"brain">) {
             error={fieldError(answer, "brain", "apiKey")}
           />
         ) : null}
-        {check ? <Banner tone={check.ok ? "success" : "critical"}>{check.ok ? t.brain.checkOk(check.model) : check.message}</Banner> : null}
+        {check ? <Banner tone={check.ok ? "success" : "critical"}>{checkMessage(check)}</Banner> : null}
       </FormLayout>
     </SettingsSection>
   );

@@ -1,6 +1,10 @@
 import OpenAI from "openai";
 
-export type ConnectionCheck = { ok: true; model: string } | { ok: false; message: string };
+/** What the endpoint answered; the admin words it (app/admin/strings). */
+export type ConnectionCheck =
+  | { ok: true; model: string }
+  | { ok: false; reason: "unauthorized" | "not-found" | "timeout" | "unreachable" }
+  | { ok: false; reason: "refused"; status: number | null; detail: string };
 
 const CHECK_TIMEOUT_MS = 10_000;
 
@@ -14,11 +18,11 @@ export async function checkLlmConnection(settings: { baseUrl: string; model: str
     const completion = await client.chat.completions.create({ model: settings.model, messages: [{ role: "user", content: "Reply with OK." }], max_tokens: 5 });
     return { ok: true, model: completion.model || settings.model };
   } catch (error) {
-    if (error instanceof OpenAI.AuthenticationError) return { ok: false, message: "The endpoint refused the API key (401)." };
-    if (error instanceof OpenAI.NotFoundError) return { ok: false, message: "The endpoint answered 404: check the base URL (it usually ends in /v1) and the model name." };
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return { ok: false, message: "The endpoint did not answer within 10 seconds." };
-    if (error instanceof OpenAI.APIConnectionError) return { ok: false, message: "The endpoint could not be reached: check the base URL." };
-    if (error instanceof OpenAI.APIError) return { ok: false, message: `The endpoint answered ${error.status ?? "an error"}: ${error.message}` };
+    if (error instanceof OpenAI.AuthenticationError) return { ok: false, reason: "unauthorized" };
+    if (error instanceof OpenAI.NotFoundError) return { ok: false, reason: "not-found" };
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return { ok: false, reason: "timeout" };
+    if (error instanceof OpenAI.APIConnectionError) return { ok: false, reason: "unreachable" };
+    if (error instanceof OpenAI.APIError) return { ok: false, reason: "refused", status: error.status ?? null, detail: error.message };
     throw error;
   }
 }

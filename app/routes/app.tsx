@@ -4,6 +4,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { NavigationLoading } from "../components/NavigationLoading";
 import { config } from "../config.server";
 import { authenticate } from "../shopify.server";
 
@@ -33,6 +34,7 @@ export default function AppLayout() {
         <Link to="/app/klaviyo">Klaviyo</Link>
         <Link to="/app/events">Event delivery</Link>
       </NavMenu>
+      <NavigationLoading />
       <Outlet />
     </AppProvider>
   );

@@ -59,7 +59,7 @@ export const en = {
     conversationStep: "5. See your first conversation",
     conversationDone: (count: number) => `${count} conversation${count === 1 ? "" : "s"} so far.`,
     conversationTodo: "Open your storefront and say hello to the agent: the conversation shows up in the inbox.",
-    conversationButton: "Open the inbox",
+    conversationButton: "See your conversations",
     guidanceLink: "Adjust how the agent speaks",
   },
   guidance: {

@@ -5,7 +5,7 @@ import { SKILL_NAMES } from "../../agent/types";
 import { encryptSecret, decryptSecret } from "../../crypto.server";
 import { db } from "../../db.server";
 import { en } from "../../admin/strings/en";
-import { fieldErrors, formValues, SETTINGS_SECTIONS, type FieldErrors, type SettingsSection, type Tone } from "../../settings/sections";
+import { fieldErrors, formValues, SETTINGS_SECTIONS, type FieldErrors, type SectionValues, type SettingsSection } from "../../settings/sections";
 import { readShopSettings, updateShopSettings } from "../../settings/settings.server";
 import { publishWidgetLook } from "../../settings/widget-look.server";
 
@@ -64,27 +64,27 @@ export async function submitGuidance(shopId: string, admin: Pick<AdminApiContext
   if (!isSection(section)) throw new Response("Unknown section", { status: 400 });
   const parsed = SETTINGS_SECTIONS[section].safeParse(formValues(form, ARRAY_FIELDS));
   if (!parsed.success) return invalid(section, fieldErrors(parsed.error));
-  const values = parsed.data as never;
+  const values = parsed.data;
   const saved = en.common.saved;
 
   switch (section) {
     case "identity": {
-      const { name, greeting, brandSummary } = values as { name: string; greeting: string; brandSummary: string };
+      const { name, greeting, brandSummary } = values as SectionValues<"identity">;
       await updateAgentSettings(shopId, { name, greeting, ...(brandSummary ? { brandSummary } : {}) }, brandSummary ? [] : ["brandSummary"]);
       return published(section, await publishWidgetLook(admin, shopId));
     }
     case "voice": {
-      const { tone, customTone, styleRules } = values as { tone: Tone; customTone: string; styleRules: string[] };
+      const { tone, customTone, styleRules } = values as SectionValues<"voice">;
       await updateAgentSettings(shopId, { tone, styleRules, ...(tone === "custom" ? { customTone } : {}) }, tone === "custom" ? [] : ["customTone"]);
       return { section, ok: true, message: saved };
     }
     case "skills": {
-      const { enabledSkills } = values as { enabledSkills: string[] };
+      const { enabledSkills } = values as SectionValues<"skills">;
       await updateAgentSettings(shopId, { disabledSkills: SKILL_NAMES.filter((skill) => !enabledSkills.includes(skill)) });
       return { section, ok: true, message: saved };
     }
     case "brain": {
-      const brain = values as { brain: "builtin" } | { brain: "llm"; baseUrl: string; model: string; apiKey: string };
+      const brain = values as SectionValues<"brain">;
       if (brain.brain === "builtin") {
         if (intent === "check-brain") return invalid(section, { brain: [en.errors.unknownOption] });
         await updateAgentSettings(shopId, { brain: "builtin" });
@@ -98,13 +98,13 @@ export async function submitGuidance(shopId: string, admin: Pick<AdminApiContext
       return { section, ok: true, message: saved };
     }
     case "timing": {
-      const { quietResolutionMinutes, recommendationWindowHours, attributionWindowDays } = values as Record<string, number>;
+      const { quietResolutionMinutes, recommendationWindowHours, attributionWindowDays } = values as SectionValues<"timing">;
       await updateAgentSettings(shopId, { quietResolutionMinutes });
       await updateShopSettings(shopId, { recommendationWindowHours, attributionWindowDays });
       return { section, ok: true, message: saved };
     }
     case "widget": {
-      await updateShopSettings(shopId, { widget: values });
+      await updateShopSettings(shopId, { widget: values as SectionValues<"widget"> });
       return published(section, await publishWidgetLook(admin, shopId));
     }
   }

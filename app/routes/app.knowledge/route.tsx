@@ -103,7 +103,8 @@ export default function Knowledge() {
     const needle = fold(query.trim());
     return needle ? faq.filter((entry) => fold(`${entry.question} ${entry.answer}`).includes(needle)) : faq;
   }, [faq, query]);
-  const faqMessage = result?.section === "faq" && result.ok ? result.message : null;
+  // Deletions and additions are confirmed above the list, where the change shows.
+  const faqMessage = (result?.section === "faq" || result?.section === "new-faq") && result.ok ? result.message : null;
   return (
     <Page title={t.title} subtitle={t.subtitle}>
       <Layout>

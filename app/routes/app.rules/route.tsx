@@ -91,6 +91,8 @@ export default function Rules() {
         <Layout.Section>
           <BlockStack gap="400">
             {listResult && !listResult.ok ? <Banner tone="critical">{Object.values(listResult.fieldErrors).flat().join(" ")}</Banner> : null}
+            {listResult?.ok && "message" in listResult ? <Banner tone="success">{listResult.message}</Banner> : null}
+            {result?.section === "new" && result.ok && "message" in result ? <Banner tone="success">{result.message}</Banner> : null}
             <Card>
               {rules.length === 0 ? (
                 <EmptyState heading={t.title} image="">

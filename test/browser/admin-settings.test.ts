@@ -186,15 +186,17 @@ describe("the admin's settings pages in a real browser", () => {
     expect(problems).toEqual([]);
   });
 
-  it("fits a phone's width", async () => {
+  it("fits a phone's width on every page", async () => {
     const { page, problems, open } = await merchant(375);
-    await open("/app/guidance");
-    await expect.poll(() => section(page, "Identity").getByLabel("Agent name").count()).toBe(1);
-    const overflowing = await page.evaluate(() =>
-      [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > 376).slice(0, 5).map((element) => `${element.tagName}.${element.className}`),
-    );
-    expect(overflowing).toEqual([]);
-    await shot(page, "admin-settings-guidance-narrow");
+    for (const [adminPath, heading] of [["/app", "Set up"], ["/app/guidance", "Identity"], ["/app/rules", "Test a phrase"], ["/app/knowledge", "Policies"]] as const) {
+      await open(adminPath);
+      await expect.poll(() => page.getByRole("heading", { name: heading }).count()).toBeGreaterThan(0);
+      const overflowing = await page.evaluate(() =>
+        [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > 376).slice(0, 5).map((element) => `${element.tagName}.${element.className}`),
+      );
+      expect({ adminPath, overflowing }).toEqual({ adminPath, overflowing: [] });
+      await shot(page, `admin-settings${adminPath.replace(/\//g, "-")}-narrow`);
+    }
     expect(problems).toEqual([]);
   });
 });

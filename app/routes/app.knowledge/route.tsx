@@ -22,7 +22,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
   const result = await submitKnowledge(shop, await request.formData());
-  return data(result, { status: result.ok ? 200 : 400 });
+  // A refused form is the merchant's to fix (400); a sync Shopify did not answer is not (503).
+  return data(result, { status: result.ok ? 200 : result.section === "policies" ? 503 : 400 });
 };
 
 /** Case and accents ignored, so "retour" finds "Retour". */

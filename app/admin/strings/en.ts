@@ -186,7 +186,8 @@ export const en = {
     describe: {
       phrases: (phrases: string[]) => `Message contains ${phrases.map((phrase) => `“${phrase}”`).join(", ")}`,
       intents: (names: string[]) => `Shopper asks for ${names.join(", ").toLowerCase()}`,
-      "order-value-above": (amount: number) => `Order worth more than ${amount}`,
+      "order-value-above": (amount: number, currencyCode: string) =>
+        `Order worth more than ${new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).format(amount)}`,
       "agent-failures": (count: number) => `Agent could not help ${count} times in a row`,
       "negative-sentiment": (threshold: number) => `Sentiment below ${threshold}`,
     },

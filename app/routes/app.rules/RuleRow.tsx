@@ -9,7 +9,7 @@ import type { RuleView } from "./rules.server";
 
 const t = en.rules;
 
-export function describeCondition(condition: RuleCondition | null): string {
+export function describeCondition(condition: RuleCondition | null, currencyCode: string): string {
   if (!condition) return "";
   switch (condition.kind) {
     case "phrases":
@@ -17,7 +17,7 @@ export function describeCondition(condition: RuleCondition | null): string {
     case "intents":
       return t.describe.intents(condition.intents.map((intent) => t.intentNames[intent]));
     case "order-value-above":
-      return t.describe["order-value-above"](condition.amount);
+      return t.describe["order-value-above"](condition.amount, currencyCode);
     case "agent-failures":
       return t.describe["agent-failures"](condition.inARow);
     case "negative-sentiment":
@@ -41,7 +41,7 @@ function RuleAction({ rule, intent, fields = {}, label, accessibilityLabel, tone
   );
 }
 
-export function RuleRow({ rule, index, count, result }: { rule: RuleView; index: number; count: number; result: SectionResult | undefined }) {
+export function RuleRow({ rule, index, count, currencyCode, result }: { rule: RuleView; index: number; count: number; currencyCode: string; result: SectionResult | undefined }) {
   const section = `rule:${rule.id}`;
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -66,7 +66,7 @@ export function RuleRow({ rule, index, count, result }: { rule: RuleView; index:
             <Badge tone={rule.enabled ? "success" : undefined}>{rule.enabled ? t.enabled : t.disabled}</Badge>
           </InlineStack>
           <Text as="p" tone="subdued">
-            {describeCondition(rule.condition)}
+            {describeCondition(rule.condition, currencyCode)}
           </Text>
           {confirming ? (
             <InlineStack gap="200" blockAlign="center" wrap>

@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: en.rules.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
-  return { rules: await rulesFor(shop.id) };
+  return { rules: await rulesFor(shop.id), currencyCode: shop.currencyCode };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -80,7 +80,7 @@ function PhraseTester({ result }: { result: ReturnType<typeof useActionData<type
 }
 
 export default function Rules() {
-  const { rules } = useLoaderData<typeof loader>();
+  const { rules, currencyCode } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const sectionResult = result as SectionResult | undefined;
   const full = rules.length >= MAX_ESCALATION_RULES;
@@ -101,7 +101,7 @@ export default function Rules() {
               ) : (
                 <BlockStack as="ol" gap="200">
                   {rules.map((rule, index) => (
-                    <RuleRow key={rule.id} rule={rule} index={index} count={rules.length} result={sectionResult} />
+                    <RuleRow key={rule.id} rule={rule} index={index} count={rules.length} currencyCode={currencyCode} result={sectionResult} />
                   ))}
                 </BlockStack>
               )}

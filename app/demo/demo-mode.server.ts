@@ -95,7 +95,7 @@ function appBridgeStandIn() {
   // Inside Shopify's admin the nav menu lives in the admin's sidebar; here it becomes a bar above the page.
   const navStyle = document.createElement("style");
   navStyle.textContent =
-    "ui-nav-menu{display:flex;gap:20px;padding:12px 24px;background:#1a1a1a}ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:500 14px system-ui}ui-nav-menu a:hover{color:#fff}";
+    "ui-nav-menu{display:flex;flex-wrap:wrap;gap:8px 20px;padding:12px 24px;background:#1a1a1a}ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:500 14px system-ui}ui-nav-menu a:hover{color:#fff}";
   document.head.appendChild(navStyle);
 
   Object.assign(window, {

@@ -11,10 +11,14 @@ export interface ThreadHeaders {
 /** Mail clients keep at most a few dozen references; the thread's root and its latest ids are the ones that matter. */
 const MAX_REFERENCES = 20;
 
-/** A Message-ID of our own, unique and under the from address's domain, as RFC 5322 recommends. */
-export function newMessageId(fromAddress: string): string {
+/** A Message-ID of ours for a unique key (a queued message's id: its retries keep the id), under the from address's domain as RFC 5322 recommends. */
+export function stableMessageId(key: string, fromAddress: string): string {
   const domain = fromAddress.split("@")[1]?.trim().toLowerCase() || "customer-agent.invalid";
-  return `<ca.${randomUUID()}@${domain}>`;
+  return `<ca.${key}@${domain}>`;
+}
+
+export function newMessageId(fromAddress: string): string {
+  return stableMessageId(randomUUID(), fromAddress);
 }
 
 /** "Re: " once, whatever the shopper's client added before ("RE:", "Re: Re:", "Aw:", "Fwd:" is left as it is). */

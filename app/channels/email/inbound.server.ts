@@ -1,0 +1,115 @@
+import { simpleParser } from "mailparser";
+import { ConversationNotFoundError } from "../../conversations/shopper-messages.server";
+import { readJsonBody } from "../../http/body.server";
+import { errorResponse, HttpError } from "../../http/errors";
+import { normalizeEmail } from "../../identity/normalize";
+import { logger } from "../../logger.server";
+import { annotateRequest } from "../../operations/request-context.server";
+import { findInstalledShop } from "../../shops/shops.server";
+import { receiveChannelMessage, UnreadableSenderError } from "../inbound.server";
+import { readChannelSettings } from "../settings.server";
+import { automatedEmailReason, type AutomatedEmailReason } from "./auto-reply";
+import { basicCredentials, credentialsMatch } from "./basic-auth";
+import { inboundEmailAddress } from "./inbound-address.server";
+import { postmarkInbound, readPostmarkInbound, type InboundEmail } from "./postmark";
+import { shopperReplyText } from "./reply-text";
+import { alreadyReceived, recordThreadEmail, threadedConversation } from "./threads.server";
+import { emailWebhookCredentials } from "./webhook-credentials.server";
+
+/** Postmark posts up to 35 MB with attachments; the channel reads text only, so larger mail is refused before it is read. */
+export const INBOUND_EMAIL_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+const UNIQUE_VIOLATION = "23505";
+
+export type InboundEmailOutcome =
+  | { outcome: "answered"; conversationId: string; messageId: string; threaded: boolean }
+  | { outcome: "ignored"; reason: AutomatedEmailReason | "no-sender" | "duplicate" };
+
+/**
+ * The shop's inbound email webhook: authenticates the provider with the shop's Basic credentials (constant time;
+ * an unknown shop answers as a wrong password does, 401 and nothing read), then reads Postmark's JSON. A machine's
+ * mail (auto-reply, bounce, list, our own reply coming back) and a retried delivery are acknowledged with 200 and
+ * nothing else happens, so the provider stops retrying and no loop starts. Otherwise the shopper's words, without
+ * the quoted thread and signature, go to the channel's common path: a reply to an email of ours continues that
+ * conversation, anything else starts one.
+ */
+export async function receiveInboundEmail(request: Request, shopDomain: string): Promise<InboundEmailOutcome> {
+  const shop = await findInstalledShop(shopDomain);
+  const settings = shop ? await readChannelSettings(shop.id) : null;
+  const given = basicCredentials(request.headers.get("authorization"));
+  // An unknown shop is compared against a throwaway token, so its answer takes as long as a wrong password's.
+  const expected = emailWebhookCredentials(settings?.emailInboundToken ?? "no-such-shop");
+  if (!credentialsMatch(given, expected) || !shop || !settings) throw new HttpError(401, "Wrong or missing credentials for this shop's inbound email webhook");
+  annotateRequest({ shop: shop.domain });
+
+  const email = readPostmarkInbound(await readJsonBody(request, INBOUND_EMAIL_BODY_LIMIT_BYTES, postmarkInbound));
+  if (!email.from) return ignored("no-sender", shop.id, email);
+  const ownAddresses = [settings.emailFromAddress, inboundEmailAddress(settings)].map((address) => normalizeEmail(address)).filter((address): address is string => Boolean(address));
+  const automated = automatedEmailReason({ from: email.from, headers: email.headers, ownAddresses });
+  if (automated) return ignored(automated, shop.id, email);
+  if (await alreadyReceived(shop.id, email.messageId)) return ignored("duplicate", shop.id, email);
+
+  const body = (await shopperText(email)) || email.subject;
+  const threadOf = await threadedConversation(shop.id, [...(email.inReplyTo ? [email.inReplyTo] : []), ...[...email.references].reverse()]);
+  const receive = (conversationId: string | null) =>
+    receiveChannelMessage(
+      shop,
+      { shopId: shop.id, channel: "email", sender: email.from!, body, conversationId },
+      (sql, received) =>
+        recordThreadEmail(sql, shop.id, {
+          conversationId: received.conversationId,
+          messageId: received.messageId,
+          rfcMessageId: email.messageId,
+          direction: "inbound",
+          subject: email.subject,
+          references: email.references,
+        }),
+    );
+  try {
+    let received;
+    try {
+      received = await receive(threadOf);
+    } catch (error) {
+      // Someone else answering in the thread (a colleague in Cc) is not its shopper: their mail starts a conversation of their own.
+      if (!(error instanceof ConversationNotFoundError) || !threadOf) throw error;
+      received = await receive(null);
+    }
+    if (received.outcome !== "answered" && received.outcome !== "stored-opted-out") throw new Error(`Email has no keywords, got ${received.outcome}`);
+    annotateRequest({ conversationId: received.conversationId });
+    return { outcome: "answered", conversationId: received.conversationId, messageId: received.messageId, threaded: Boolean(threadOf) && received.conversationId === threadOf };
+  } catch (error) {
+    // The same email delivered twice at once: the second's transaction met the first's Message-ID and stored nothing.
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) return ignored("duplicate", shop.id, email);
+    throw error;
+  }
+}
+
+function ignored(reason: Extract<InboundEmailOutcome, { outcome: "ignored" }>["reason"], shopId: string, email: InboundEmail): InboundEmailOutcome {
+  logger().info({ source: "email", shopId, reason, rfcMessageId: email.messageId }, "inbound email ignored");
+  return { outcome: "ignored", reason };
+}
+
+/** The shopper's own words: the text part without quotes and signature; an HTML-only email's text as mailparser reads its HTML. */
+async function shopperText(email: InboundEmail): Promise<string> {
+  let text = email.text;
+  if (!text.trim() && email.html) {
+    const parsed = await simpleParser(Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${email.html}`));
+    text = parsed.text ?? "";
+  }
+  return shopperReplyText({ text, strippedTextReply: email.strippedTextReply });
+}
+
+/**
+ * The webhook's answer: 200 with what happened (Postmark stops there, including for mail deliberately ignored),
+ * 401 for wrong credentials, 400 naming the field for a payload that is not Postmark's, 413 for mail too large,
+ * 503 while the database is unreachable (Postmark retries); anything else is a real failure and propagates.
+ */
+export async function handleInboundEmail(request: Request, shopDomain: string): Promise<Response> {
+  try {
+    return Response.json(await receiveInboundEmail(request, shopDomain));
+  } catch (error) {
+    if (error instanceof UnreadableSenderError) return Response.json({ outcome: "ignored", reason: "no-sender" });
+    const response = errorResponse(error);
+    if (response.status === 401) response.headers.set("WWW-Authenticate", `Basic realm="inbound email", charset="UTF-8"`);
+    return response;
+  }
+}

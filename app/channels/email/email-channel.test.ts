@@ -1,0 +1,190 @@
+import "../../../test/support/engine-database";
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { deliverInboundWebhook, postmarkInboundPayload, type InboundEmailInput } from "../../../fakes/postmark/inbound";
+import { startFakeKlaviyo, type FakeKlaviyo } from "../../../fakes/klaviyo/server";
+import { startFakeSmtp, type CaughtEmail, type FakeSmtp } from "../../../fakes/smtp/server";
+import { probe, startAppProcess, type AppProcess } from "../../../test/support/app-process";
+import { DEMO_TEST_SHOPS } from "../../../test/support/constants";
+import { eventually } from "../../../test/support/eventually";
+import { adminFetchRequest, createDemoShop, send, type TestShop } from "../../../test/support/shopify";
+import { syncCatalog } from "../../catalog/sync.server";
+import { encryptSecret } from "../../crypto.server";
+import { db } from "../../db.server";
+import { emailWebhookCredentials, emailWebhookPath } from "./webhook-credentials.server";
+
+/**
+ * The email channel end to end, over HTTP: a Postmark-shaped inbound webhook into an app instance of this file's
+ * own (its own database, so its workers alone send this shop's mail and events), replies caught by the fake SMTP
+ * server, events read off the fake Klaviyo.
+ */
+const SMTP_USER = "store-mailer";
+const SMTP_PASSWORD = `pw-${randomBytes(8).toString("hex")}`;
+const FROM = "help@email-channel-test.example";
+let app: AppProcess;
+let klaviyo: FakeKlaviyo;
+let smtp: FakeSmtp;
+let shop: TestShop;
+let accountId: string;
+let inboundToken: string;
+
+beforeAll(async () => {
+  [klaviyo, smtp] = await Promise.all([startFakeKlaviyo(), startFakeSmtp({ users: { [SMTP_USER]: SMTP_PASSWORD } })]);
+  shop = await createDemoShop(DEMO_TEST_SHOPS.emailChannel);
+  await syncCatalog(shop.domain);
+  const apiKey = `pk_${randomBytes(12).toString("hex")}`;
+  accountId = klaviyo.addAccount({ apiKey, accountId: `ACC${randomBytes(4).toString("hex")}` });
+  await db().klaviyoConnection.create({ data: { shopId: shop.id, authMethod: "api_key", encryptedApiKey: encryptSecret(apiKey), accountId, scopes: [] } });
+  inboundToken = randomBytes(12).toString("hex");
+  await db().shopChannelSettings.create({
+    data: {
+      shopId: shop.id,
+      emailInboundToken: inboundToken,
+      emailFromAddress: FROM,
+      smtpHost: smtp.host,
+      smtpPort: smtp.port,
+      smtpUser: SMTP_USER,
+      encryptedSmtpPassword: encryptSecret(SMTP_PASSWORD),
+    },
+  });
+  app = await startAppProcess({
+    DATABASE_URL: process.env.DATABASE_URL!,
+    KLAVIYO_API_URL: klaviyo.url,
+    SHOPIFY_ADMIN_API_ORIGIN: inject("fakeShopifyUrl"),
+  });
+  await eventually(async () => (await probe(`${app.url}/readyz`)).status === 200, 90_000);
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await Promise.all([klaviyo?.close(), smtp?.close()]);
+});
+
+function webhookUrl(credentials = emailWebhookCredentials(inboundToken)) {
+  const url = new URL(emailWebhookPath(shop.domain), app.url);
+  url.username = credentials.username;
+  url.password = credentials.password;
+  return url.toString();
+}
+
+async function email(input: Omit<InboundEmailInput, "to">, url = webhookUrl()) {
+  const payload = postmarkInboundPayload({ ...input, to: "support@email-channel-test.example" });
+  const response = await deliverInboundWebhook(url, payload);
+  return { response, messageId: payload.Headers.find((header) => header.Name === "Message-ID")!.Value };
+}
+
+const mailTo = (address: string) => smtp.messages().filter((mail) => mail.to.includes(address));
+const eventsFor = (address: string) => klaviyo.events(accountId).filter((event) => event.profile.email === address);
+
+describe("the email channel", () => {
+  it("answers a shopper's email with a threaded reply with product links, and Klaviyo hears about it with the email on the profile", async () => {
+    const shopper = `ada.${randomUUID().slice(0, 8)}@example.org`;
+    const first = await email({ from: shopper, fromName: "Ada", subject: "Tents", text: "do you have tents for two?\n\nSent from my iPhone" });
+    expect(first.response.status).toBe(200);
+    expect(await first.response.json()).toMatchObject({ outcome: "answered" });
+
+    const [reply] = await eventually(async () => (mailTo(shopper).length ? mailTo(shopper) : null));
+    expect(reply).toMatchObject({ authenticatedAs: SMTP_USER, from: FROM, subject: "Re: Tents", inReplyTo: first.messageId, references: [first.messageId] });
+    expect(reply!.messageId).toMatch(/^<ca\.[^@]+@email-channel-test\.example>$/);
+    expect(reply!.headers["auto-submitted"]).toBe("auto-replied");
+    expect(reply!.text).toMatch(/\/products\//);
+    expect(reply!.html).toMatch(/<a href="https?:\/\/[^"]+\/products\/[^"]+"/);
+    expect(reply!.html).toMatch(/<img src="https?:\/\//);
+
+    const conversation = await db().conversation.findFirstOrThrow({ where: { shopId: shop.id, shopper: { email: shopper } }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+    expect(conversation.channel).toBe("email");
+    // Signatures such as "Sent from my iPhone" are not part of what the shopper said.
+    expect(conversation.messages[0]!.body).toBe("do you have tents for two?");
+
+    const events = await eventually(async () => {
+      const found = eventsFor(shopper);
+      return found.some((event) => event.metric === "Received Product Recommendation") && found.some((event) => event.metric === "Started Conversation") ? found : null;
+    });
+    const started = events.find((event) => event.metric === "Started Conversation")!;
+    expect(started.properties).toMatchObject({ Channel: "email", "Conversation ID": conversation.id, "First Message": "do you have tents for two?" });
+    expect(events.find((event) => event.metric === "Received Product Recommendation")!.properties).toMatchObject({ Channel: "email", "Conversation ID": conversation.id });
+
+    // The shopper answers our email, quoting it: the same conversation continues, and our answer threads under theirs.
+    const second = await email({
+      from: shopper,
+      subject: "Re: Tents",
+      text: `Which one is the lightest?\n\nOn Thu, Dec 3, 2026 at 10:00 AM Store <${FROM}> wrote:\n> ${reply!.text!.split("\n")[0]}`,
+      inReplyTo: reply!.messageId!,
+      references: [first.messageId, reply!.messageId!],
+    });
+    expect(await second.response.json()).toMatchObject({ outcome: "answered", conversationId: conversation.id, threaded: true });
+    const answers = await eventually(async () => (mailTo(shopper).length >= 2 ? mailTo(shopper) : null));
+    expect(answers[1]).toMatchObject({ subject: "Re: Tents", inReplyTo: second.messageId, references: [first.messageId, reply!.messageId, second.messageId] });
+    const messages = await db().message.findMany({ where: { conversationId: conversation.id, author: "shopper" }, orderBy: { createdAt: "asc" } });
+    expect(messages.map((message) => message.body)).toEqual(["do you have tents for two?", "Which one is the lightest?"]);
+    expect(eventsFor(shopper).filter((event) => event.metric === "Started Conversation")).toHaveLength(1);
+
+    // A retried webhook delivery of the same email is recognised: nothing is stored or sent twice.
+    const retried = await deliverInboundWebhook(webhookUrl(), postmarkInboundPayload({ from: shopper, to: "support@email-channel-test.example", subject: "Re: Tents", text: "Which one is the lightest?", messageId: second.messageId }));
+    expect(await retried.json()).toEqual({ outcome: "ignored", reason: "duplicate" });
+    expect(await db().message.count({ where: { conversationId: conversation.id, author: "shopper" } })).toBe(2);
+  });
+
+  it("ignores an auto-reply: no conversation, no answer, no loop", async () => {
+    const away = `away.${randomUUID().slice(0, 8)}@example.org`;
+    const { response } = await email({ from: away, subject: "Out of office", text: "I am away until Monday.", headers: [{ Name: "Auto-Submitted", Value: "auto-replied" }] });
+    expect(await response.json()).toEqual({ outcome: "ignored", reason: "auto-submitted" });
+
+    // An out-of-office answer to one of our replies, threaded under it, does not continue that conversation either.
+    const shopper = `sam.${randomUUID().slice(0, 8)}@example.org`;
+    await email({ from: shopper, subject: "Hello", text: "Do you ship to Canada?" });
+    const [ours] = await eventually(async () => (mailTo(shopper).length ? mailTo(shopper) : null));
+    const outOfOffice = await email({
+      from: shopper,
+      subject: "Automatic reply: Re: Hello",
+      text: "I am away.",
+      inReplyTo: ours!.messageId!,
+      headers: [{ Name: "X-Autoreply", Value: "yes" }],
+    });
+    expect(await outOfOffice.response.json()).toEqual({ outcome: "ignored", reason: "autoreply-header" });
+    // Our own reply coming back (a forwarding loop) and a bounce are ignored too.
+    expect(await (await email({ from: FROM, subject: "Re: Hello", text: "loop" })).response.json()).toEqual({ outcome: "ignored", reason: "own-address" });
+    expect(await (await email({ from: "MAILER-DAEMON@mx.example.org", subject: "Undelivered", text: "bounce" })).response.json()).toEqual({ outcome: "ignored", reason: "mailer-daemon" });
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await db().shopper.count({ where: { shopId: shop.id, email: { in: [away, "mailer-daemon@mx.example.org", FROM] } } })).toBe(0);
+    expect(mailTo(away)).toHaveLength(0);
+    expect(mailTo(shopper)).toHaveLength(1);
+    expect(await db().message.count({ where: { conversation: { shopId: shop.id, shopper: { email: shopper } }, author: "shopper" } })).toBe(1);
+  });
+
+  it("rejects wrong or missing Basic credentials with 401 and stores nothing", async () => {
+    const stranger = `eve.${randomUUID().slice(0, 8)}@example.org`;
+    const wrong = await email({ from: stranger, subject: "Hi", text: "hello" }, webhookUrl({ username: inboundToken, password: "guessed" }));
+    expect(wrong.response.status).toBe(401);
+    expect(wrong.response.headers.get("www-authenticate")).toMatch(/^Basic /);
+    const otherShops = await email({ from: stranger, subject: "Hi", text: "hello" }, webhookUrl(emailWebhookCredentials(randomBytes(12).toString("hex"))));
+    expect(otherShops.response.status).toBe(401);
+    const none = await fetch(new URL(emailWebhookPath(shop.domain), app.url), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(postmarkInboundPayload({ from: stranger, to: FROM, subject: "Hi", text: "hello" })) });
+    expect(none.status).toBe(401);
+
+    expect(await db().shopper.count({ where: { shopId: shop.id, email: stranger } })).toBe(0);
+    expect(await db().emailThreadMessage.count({ where: { shopId: shop.id, rfcMessageId: { in: [wrong.messageId, otherShops.messageId] } } })).toBe(0);
+  });
+
+  it("sends a staff reply typed in the admin by email, threaded under the shopper's last email", async () => {
+    const shopper = `lin.${randomUUID().slice(0, 8)}@example.org`;
+    const first = await email({ from: shopper, subject: "Refund", text: "I want to talk to a person about a refund please" });
+    const { conversationId } = (await first.response.json()) as { conversationId: string };
+    await eventually(async () => (mailTo(shopper).length ? true : null));
+
+    const request = await adminFetchRequest(`/app/conversations/${conversationId}`, shop, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "reply", body: "Hi, this is Jo from the store. I have refunded your order <#1001> & emailed the receipt." }),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    const response = await send(new Request(new URL(new URL(request.url).pathname + new URL(request.url).search, app.url), { method: "POST", headers: request.headers, body: await request.text() }));
+    expect(response.status).toBe(200);
+
+    const staffMail = await eventually(async () => mailTo(shopper).find((mail: CaughtEmail) => mail.text?.includes("this is Jo")));
+    expect(staffMail).toMatchObject({ subject: "Re: Refund", inReplyTo: first.messageId, references: [first.messageId] });
+    // A person wrote it: it is not marked as an automatic reply; and the HTML part escapes what staff typed.
+    expect(staffMail.headers["auto-submitted"]).toBeUndefined();
+    expect(staffMail.html).toContain("&lt;#1001&gt; &amp; emailed");
+  });
+});

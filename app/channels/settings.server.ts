@@ -8,8 +8,8 @@ import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { inboundEmailAddress } from "./email/inbound-address.server";
 import { emailWebhookUrl } from "./email/webhook-credentials.server";
 
-/** An empty field means "not set" (cleared), except for the write-only secrets, where it means "keep the stored one". */
-const blankAsNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
+/** An empty or absent field means "not set" (cleared), except for the write-only secrets, where it means "keep the stored one". */
+const blankAsNull = (value: unknown) => (value === undefined || (typeof value === "string" && value.trim() === "") ? null : value);
 
 const phoneNumber = z.preprocess(
   blankAsNull,

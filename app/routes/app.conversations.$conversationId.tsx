@@ -4,6 +4,7 @@ import { Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text,
 import { useState } from "react";
 import { z } from "zod";
 import { requireAdminShop } from "../admin/require-admin-shop.server";
+import { ReplyWindowClosedError, ShopperOptedOutError } from "../channels/channel";
 import { addStaffReply, classifyConversation, closeConversation } from "../conversations/conversations.server";
 import { ConversationNotFoundError, MAX_MESSAGE_LENGTH } from "../conversations/shopper-messages.server";
 import { conversationThread, shopperLabel } from "../conversations/inbox.server";
@@ -60,6 +61,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     }
   } catch (error) {
     if (error instanceof ConversationNotFoundError) throw new Response("Conversation not found", { status: 404 });
+    // The channel cannot carry this reply (WhatsApp's 24-hour window, an opted-out shopper): say so, store nothing.
+    if (error instanceof ReplyWindowClosedError || error instanceof ShopperOptedOutError) return { error: error.message };
     throw error;
   }
 };

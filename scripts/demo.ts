@@ -16,6 +16,8 @@ const dataDirectory = path.resolve(process.env.DEMO_DATA_DIR ?? ".data");
 const appPort = Number(process.env.PORT ?? 3000);
 const storefrontPort = Number(process.env.DEMO_STOREFRONT_PORT ?? 4000);
 const klaviyoPort = Number(process.env.DEMO_KLAVIYO_PORT ?? 4010);
+const smtpPort = Number(process.env.DEMO_SMTP_PORT ?? 4025);
+const mailboxPort = Number(process.env.DEMO_MAILBOX_PORT ?? 4030);
 const appUrl = `http://localhost:${appPort}`;
 
 /** Kept across runs so the encrypted Klaviyo key and stored sessions stay readable. */
@@ -56,9 +58,12 @@ const app = await startAppServer({ port: appPort });
 // Imported only now: the app modules read the environment completed above.
 const { seedDemoShop } = await import("./demo-seed");
 const seeded = await seedDemoShop(catalog, { connectKlaviyo: Boolean(klaviyo) });
+const { startDemoEmail } = await import("./demo-email");
+const email = await startDemoEmail(DEMO_SHOP, { smtp: smtpPort, mailbox: mailboxPort });
 stopOnSignals({
   async stop() {
     await app.stop();
+    await email.close();
     await shopify.close();
     await klaviyo?.close();
   },
@@ -69,4 +74,5 @@ Customer Agent demo is running (${seeded.products} products, ${seeded.orders} or
   Storefront  http://localhost:${storefrontPort}/            the demo store with the chat widget
   Admin       ${appUrl}/demo/admin  the embedded admin, as Shopify's admin opens it
   Klaviyo     ${klaviyo ? `${klaviyo.url}/` : process.env.KLAVIYO_API_URL}            ${klaviyo ? "the fake Klaviyo: what it accepted" : "your Klaviyo"}
+  Email       ${email.mailboxUrl}            email the store (a fake Postmark posts it to the app); its replies, caught by the fake SMTP server (${email.smtpUrl})
 Press Ctrl+C to stop.`);

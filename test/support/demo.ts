@@ -16,7 +16,7 @@ export interface RunningDemo {
 /** The README's run command (minus the build `npm test` already did), in a clean environment like a fresh shell. */
 export async function startDemo(): Promise<RunningDemo> {
   const dataDirectory = path.join(ROOT, ".data", `demo-test-${randomBytes(4).toString("hex")}`);
-  const [app, storefront, klaviyo, postgres] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [app, storefront, klaviyo, postgres, smtp, mailbox] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const demo: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/demo.ts"], {
     cwd: ROOT,
     env: {
@@ -28,6 +28,8 @@ export async function startDemo(): Promise<RunningDemo> {
       DEMO_KLAVIYO_PORT: String(klaviyo),
       DEMO_DATA_DIR: dataDirectory,
       EMBEDDED_POSTGRES_PORT: String(postgres),
+      DEMO_SMTP_PORT: String(smtp),
+      DEMO_MAILBOX_PORT: String(mailbox),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

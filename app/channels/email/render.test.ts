@@ -23,8 +23,10 @@ describe("agent replies rendered as email", () => {
     expect(email.html).toContain("$199.00");
     expect(email.html).toContain("Here are a few options:");
     expect(email.html).toContain("Did that help?");
-    // The card replaces the product's text line in HTML.
+    // The cards stand where the products' text lines were, between the introduction and the question.
     expect(email.html).not.toContain("• Trail Tent 2P");
+    expect(email.html.indexOf("Here are a few options:")).toBeLessThan(email.html.indexOf("<ul"));
+    expect(email.html.indexOf("</ul>")).toBeLessThan(email.html.indexOf("Did that help?"));
   });
 
   it("escapes everything from messages and the catalog", () => {

@@ -60,24 +60,36 @@ export function renderReplyEmail(input: { body: string; parts: unknown; language
   });
   const products = parts.filter((part) => part.type === "product");
   const links = parts.filter((part) => part.type === "link");
-  // The text names each product with its link; in HTML the cards say it, so those lines are left out there.
+  const productList = products.length ? `<ul style="margin:0 0 12px;padding:0">${products.map((product) => productItem(product, language)).join("")}</ul>` : "";
+  // The text names each product on a line with its link; in HTML the list of cards stands where those lines were.
   const productUrls = products.map((product) => product.url);
-  const prose = input.body
-    .split("\n")
-    .filter((line) => !productUrls.some((url) => line.includes(url)))
-    .join("\n");
+  const blocks: string[] = [];
+  let prose: string[] = [];
+  let listPlaced = false;
+  for (const line of input.body.split("\n")) {
+    if (!productUrls.some((url) => line.includes(url))) {
+      prose.push(line);
+      continue;
+    }
+    if (listPlaced) continue;
+    blocks.push(paragraphs(prose.join("\n")), productList);
+    prose = [];
+    listPlaced = true;
+  }
+  blocks.push(paragraphs(prose.join("\n")));
+  if (!listPlaced) blocks.push(productList);
+  const linkList = links.length
+    ? `<ul style="margin:0 0 12px">${links
+        .map((link) => {
+          const url = webUrl(link.url);
+          return `<li>${url ? `<a href="${escapeHtml(url)}">${escapeHtml(link.title)}</a>` : escapeHtml(link.title)}</li>`;
+        })
+        .join("")}</ul>`
+    : "";
   const html = [
     `<!doctype html><html><body style="font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;color:#202223">`,
-    paragraphs(prose),
-    products.length ? `<ul style="margin:0 0 12px;padding:0">${products.map((product) => productItem(product, language)).join("")}</ul>` : "",
-    links.length
-      ? `<ul style="margin:0 0 12px">${links
-          .map((link) => {
-            const url = webUrl(link.url);
-            return `<li>${url ? `<a href="${escapeHtml(url)}">${escapeHtml(link.title)}</a>` : escapeHtml(link.title)}</li>`;
-          })
-          .join("")}</ul>`
-      : "",
+    ...blocks,
+    linkList,
     `</body></html>`,
   ]
     .filter(Boolean)

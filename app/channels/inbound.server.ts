@@ -5,7 +5,7 @@ import type { ShopperClaims } from "../identity/identity.server";
 import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import type { InstalledShop } from "../shops/shops.server";
 import { CHANNEL_POLICIES, type InboundChannelMessage, type MessagingChannel } from "./channel";
-import { clearOptOut, isOptedOut, optOutKeyword, recordOptOut } from "./opt-outs.server";
+import { clearOptOut, isOptedOut, isOptedOutNow, optOutKeyword, recordOptOut } from "./opt-outs.server";
 import { queueKeywordAnswer } from "./outbound.server";
 import { CHANNEL_STRINGS } from "./strings";
 
@@ -16,11 +16,6 @@ export class UnreadableSenderError extends Error {
 export type ReceivedChannelMessage =
   | { outcome: "answered" | "stored-opted-out"; conversationId: string; messageId: string }
   | { outcome: "opted-out" | "opted-in" | "help" };
-
-const onPool: Sql = {
-  query: async (text, values) => (await pool().query(text, values)).rows,
-  execute: async (text, values) => void (await pool().query(text, values)),
-};
 
 /** A message whose last one on this channel is older than this starts a new conversation. */
 const CONVERSATION_IDLE_DAYS = 7;
@@ -66,7 +61,7 @@ export async function receiveChannelMessage(
     await sql.execute(`UPDATE "Conversation" SET "channelAddress" = $2 WHERE id = $1`, [received.conversationId, address]);
     await alsoInTransaction?.(sql, received);
   };
-  if (policy.optOutKeywords && (await isOptedOut(onPool, shop.id, inbound.channel, address))) {
+  if (policy.optOutKeywords && (await isOptedOutNow(shop.id, inbound.channel, address))) {
     const received = await receiveShopperMessage(input, rememberAddress);
     return { outcome: "stored-opted-out", conversationId: received.conversationId, messageId: received.messageId };
   }

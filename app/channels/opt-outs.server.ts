@@ -1,4 +1,4 @@
-import type { Sql } from "../db.server";
+import { pool, type Sql } from "../db.server";
 import type { MessagingChannel } from "./channel";
 
 /** Twilio's standard opt-out keywords, the whole message in any case (Twilio's own rule for SMS). */
@@ -20,6 +20,12 @@ export function optOutKeyword(body: string): OptOutKeyword | null {
 export async function isOptedOut(sql: Sql, shopId: string, channel: MessagingChannel, address: string): Promise<boolean> {
   const rows = await sql.query(`SELECT 1 FROM "ChannelOptOut" WHERE "shopId" = $1 AND channel = $2::"Channel" AND address = $3`, [shopId, channel, address]);
   return rows.length > 0;
+}
+
+/** The same, outside any transaction. */
+export async function isOptedOutNow(shopId: string, channel: MessagingChannel, address: string): Promise<boolean> {
+  const { rowCount } = await pool().query(`SELECT 1 FROM "ChannelOptOut" WHERE "shopId" = $1 AND channel = $2::"Channel" AND address = $3`, [shopId, channel, address]);
+  return (rowCount ?? 0) > 0;
 }
 
 export async function recordOptOut(sql: Sql, shopId: string, channel: MessagingChannel, address: string) {

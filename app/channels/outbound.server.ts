@@ -47,15 +47,16 @@ export interface ChannelReply {
  * is open; an opted-out shopper gets no agent turn at all). Web chat conversations queue nothing.
  */
 export async function queueChannelReply(sql: Sql, reply: ChannelReply): Promise<{ queued: number }> {
-  const [conversation] = await sql.query<{ channel: Channel; channelAddress: string | null; lastShopperMessageAtMs: number | null }>(
-    `SELECT c.channel, c."channelAddress",
+  const [conversation] = await sql.query<{ channel: Channel; channelAddress: string | null; email: string | null; phone: string | null; lastShopperMessageAtMs: number | null }>(
+    `SELECT c.channel, c."channelAddress", s.email, s.phone,
             (SELECT EXTRACT(EPOCH FROM max(m."createdAt")) * 1000 FROM "Message" m WHERE m."conversationId" = c.id AND m.author = 'shopper')::float8 AS "lastShopperMessageAtMs"
-       FROM "Conversation" c WHERE c.id = $1 AND c."shopId" = $2`,
+       FROM "Conversation" c JOIN "Shopper" s ON s.id = c."shopperId" WHERE c.id = $1 AND c."shopId" = $2`,
     [reply.conversationId, reply.shopId],
   );
   if (!conversation || !isMessagingChannel(conversation.channel)) return { queued: 0 };
   const channel = conversation.channel;
-  const recipient = conversation.channelAddress;
+  // A conversation started outside a channel's route (a seed, an import) has no address of its own: the shopper's.
+  const recipient = conversation.channelAddress ?? (CHANNEL_POLICIES[channel].addressKind === "email" ? conversation.email : conversation.phone);
   if (!recipient) throw new Error(`Conversation ${reply.conversationId} on ${channel} has no shopper address`);
   const staff = reply.author === "staff";
   if (CHANNEL_POLICIES[channel].optOutKeywords && (await isOptedOut(sql, reply.shopId, channel, recipient))) {

@@ -47,6 +47,7 @@ export const CHANNEL_STRINGS = {
     saved: "Channel settings saved",
     fixErrors: "Some settings need fixing; nothing was saved.",
     testHeading: "Send a test message",
+    testChannel: "Channel",
     testTo: "Send to",
     testToHelp: "A phone number (SMS, WhatsApp) or email address of your own",
     sendTest: (channel: MessagingChannel) => `Send test ${CHANNEL_NAMES[channel]}`,

@@ -86,17 +86,16 @@ async function text(shop: ChannelShop, channel: "sms" | "whatsapp", from: string
 
 const sentTo = (shop: ChannelShop, address: string) => twilio.messages(shop.accountSid).filter((message) => message.to === address);
 
-async function staffReply(shop: ChannelShop, conversationId: string, body: string) {
+/** A form posted from the embedded admin (App Bridge's session token as a bearer header). */
+async function adminPost(shop: ChannelShop, path: string, form: Record<string, string>) {
   const request = await setUpValidRequest(
     { type: RequestType.Bearer, store: shop.store, apiKey: TEST_API_KEY, apiSecretKey: TEST_API_SECRET },
-    new Request(`${app.url}/app/conversations/${conversationId}`, {
-      method: "POST",
-      body: new URLSearchParams({ intent: "reply", body }),
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    }),
+    new Request(`${app.url}${path}`, { method: "POST", body: new URLSearchParams(form), headers: { "Content-Type": "application/x-www-form-urlencoded" } }),
   );
   return send(request);
 }
+
+const staffReply = (shop: ChannelShop, conversationId: string, body: string) => adminPost(shop, `/app/conversations/${conversationId}`, { intent: "reply", body });
 
 async function conversationOf(shop: ChannelShop, channel: "sms" | "whatsapp") {
   return eventually(() => db().conversation.findFirst({ where: { shopId: shop.id, channel }, include: { messages: { orderBy: { createdAt: "asc" } } } }));
@@ -201,5 +200,16 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(row.attempts).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sentTo(shop, phone)).toHaveLength(1);
+  });
+
+  it("sends the Channels page's test SMS and WhatsApp through the shop's Twilio account, and names Twilio's refusal", async () => {
+    const shop = await channelShop();
+    const page = await (await adminPost(shop, "/app/channels", { intent: "test", channel: "whatsapp", to: "+14155550198" })).text();
+    expect(page).toContain("Test WhatsApp sent to +14155550198");
+    expect(sentTo(shop, "whatsapp:+14155550198")[0]!.body).toContain("this channel works");
+
+    twilio.failNext({ status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
+    const refused = (await (await adminPost(shop, "/app/channels", { intent: "test", channel: "sms", to: "+14155550197" })).text()).replaceAll("&#x27;", "'");
+    expect(refused).toContain("The test SMS was not sent: Twilio answered 400: Invalid 'To' Phone Number (Twilio error 21211)");
   });
 });

@@ -118,6 +118,9 @@ export async function redactCustomer(shopDomain: string, payload: unknown) {
             AND ("shopifyCustomerId" = ANY($2) OR lower(email) = ANY($3) OR phone = ANY($4) OR "shopperId" = ANY($5))`,
         [shopId, [...customerIds], [...emails], [...phones], shopperIds],
       );
+      // A reply queued on a conversation goes with it; the answers to STOP/START/HELP belong to none. The opt-out
+      // itself stays: it is what keeps the app from texting that number again (ADR 009).
+      await client.query(`DELETE FROM "ChannelMessage" WHERE "shopId" = $1 AND (lower(recipient) = ANY($2) OR recipient = ANY($3))`, [shopId, [...emails], [...phones]]);
       const deleted = await client.query(`DELETE FROM "Shopper" WHERE id = ANY($1)`, [shopperIds]);
       counts = { ...counts, shoppers: deleted.rowCount ?? 0, orders: orders.rowCount ?? 0, klaviyoEvents: events.rowCount ?? 0 };
     }

@@ -28,6 +28,7 @@ export default function AppLayout() {
         </Link>
         <Link to="/app/conversations">Conversations</Link>
         <Link to="/app/klaviyo">Klaviyo</Link>
+        <Link to="/app/channels">Channels</Link>
         <Link to="/app/events">Event delivery</Link>
       </NavMenu>
       <Outlet />

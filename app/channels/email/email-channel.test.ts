@@ -7,7 +7,7 @@ import { startFakeSmtp, type CaughtEmail, type FakeSmtp } from "../../../fakes/s
 import { probe, startAppProcess, type AppProcess } from "../../../test/support/app-process";
 import { DEMO_TEST_SHOPS } from "../../../test/support/constants";
 import { eventually } from "../../../test/support/eventually";
-import { adminFetchRequest, createDemoShop, send, type TestShop } from "../../../test/support/shopify";
+import { adminDocumentRequest, adminFetchRequest, createDemoShop, send, type TestShop } from "../../../test/support/shopify";
 import { syncCatalog } from "../../catalog/sync.server";
 import { encryptSecret } from "../../crypto.server";
 import { db } from "../../db.server";
@@ -72,6 +72,18 @@ async function email(input: Omit<InboundEmailInput, "to">, url = webhookUrl()) {
   const response = await deliverInboundWebhook(url, payload);
   return { response, messageId: payload.Headers.find((header) => header.Name === "Message-ID")!.Value };
 }
+
+/** An admin request prepared for the shared app (Shopify's test helpers sign for it), sent to this file's instance. */
+async function toInstance(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  return send(new Request(new URL(url.pathname + url.search, app.url), { method: request.method, headers: request.headers, ...(request.method === "GET" ? {} : { body: await request.text() }) }));
+}
+
+const form = (fields: Record<string, string>): RequestInit => ({
+  method: "POST",
+  body: new URLSearchParams(fields),
+  headers: { "Content-Type": "application/x-www-form-urlencoded" },
+});
 
 const mailTo = (address: string) => smtp.messages().filter((mail) => mail.to.includes(address));
 const eventsFor = (address: string) => klaviyo.events(accountId).filter((event) => event.profile.email === address);
@@ -167,18 +179,31 @@ describe("the email channel", () => {
     expect(await db().emailThreadMessage.count({ where: { shopId: shop.id, rfcMessageId: { in: [wrong.messageId, otherShops.messageId] } } })).toBe(0);
   });
 
+  it("shows the shop's webhook URL on the Channels page and sends its test email through the shop's SMTP server", async () => {
+    const page = await toInstance(await adminDocumentRequest("/app/channels", shop));
+    const html = (await page.text()).replaceAll("&amp;", "&");
+    const url = new URL(emailWebhookPath(shop.domain), app.url);
+    url.username = inboundToken;
+    url.password = emailWebhookCredentials(inboundToken).password;
+    expect(html).toContain(url.toString());
+
+    const to = `owner.${randomUUID().slice(0, 8)}@example.org`;
+    const tested = await toInstance(await adminFetchRequest("/app/channels", shop, form({ intent: "test", channel: "email", to })));
+    expect(tested.status).toBe(200);
+    const [mail] = await eventually(async () => (mailTo(to).length ? mailTo(to) : null));
+    expect(mail).toMatchObject({ from: FROM, authenticatedAs: SMTP_USER });
+    expect(mail!.text).toContain("this channel works");
+  });
+
   it("sends a staff reply typed in the admin by email, threaded under the shopper's last email", async () => {
     const shopper = `lin.${randomUUID().slice(0, 8)}@example.org`;
     const first = await email({ from: shopper, subject: "Refund", text: "I want to talk to a person about a refund please" });
     const { conversationId } = (await first.response.json()) as { conversationId: string };
     await eventually(async () => (mailTo(shopper).length ? true : null));
 
-    const request = await adminFetchRequest(`/app/conversations/${conversationId}`, shop, {
-      method: "POST",
-      body: new URLSearchParams({ intent: "reply", body: "Hi, this is Jo from the store. I have refunded your order <#1001> & emailed the receipt." }),
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    });
-    const response = await send(new Request(new URL(new URL(request.url).pathname + new URL(request.url).search, app.url), { method: "POST", headers: request.headers, body: await request.text() }));
+    const response = await toInstance(
+      await adminFetchRequest(`/app/conversations/${conversationId}`, shop, form({ intent: "reply", body: "Hi, this is Jo from the store. I have refunded your order <#1001> & emailed the receipt." })),
+    );
     expect(response.status).toBe(200);
 
     const staffMail = await eventually(async () => mailTo(shopper).find((mail: CaughtEmail) => mail.text?.includes("this is Jo")));

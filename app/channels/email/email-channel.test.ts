@@ -165,6 +165,16 @@ describe("the email channel", () => {
     expect(await db().message.count({ where: { conversation: { shopId: shop.id, shopper: { email: shopper } }, author: "shopper" } })).toBe(1);
   });
 
+  it("answers a sender who writes faster than a person with 429, which Postmark retries later", async () => {
+    const flood = `flood.${randomUUID().slice(0, 8)}@example.org`;
+    // 41 at once: even split across two minute windows, one window sees more than the 20 a shopper may send.
+    const statuses = await Promise.all(Array.from({ length: 41 }, (_, index) => email({ from: flood, subject: `Question ${index}`, text: `Question ${index}?` }).then(({ response }) => response)));
+    const refused = statuses.filter((response) => response.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(Number(refused[0]!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(statuses.every((response) => response.status === 200 || response.status === 429)).toBe(true);
+  });
+
   it("rejects wrong or missing Basic credentials with 401 and stores nothing", async () => {
     const stranger = `eve.${randomUUID().slice(0, 8)}@example.org`;
     const wrong = await email({ from: stranger, subject: "Hi", text: "hello" }, webhookUrl({ username: inboundToken, password: "guessed" }));

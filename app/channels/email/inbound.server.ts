@@ -1,4 +1,5 @@
 import { simpleParser } from "mailparser";
+import { ConversationFullError, RateLimitedError, takeMessageAllowance } from "../../abuse/limits.server";
 import { ConversationNotFoundError } from "../../conversations/shopper-messages.server";
 import { readJsonBody } from "../../http/body.server";
 import { errorResponse, HttpError } from "../../http/errors";
@@ -28,9 +29,9 @@ export type InboundEmailOutcome =
  * The shop's inbound email webhook: authenticates the provider with the shop's Basic credentials (constant time;
  * an unknown shop answers as a wrong password does, 401 and nothing read), then reads Postmark's JSON. A machine's
  * mail (auto-reply, bounce, list, our own reply coming back) and a retried delivery are acknowledged with 200 and
- * nothing else happens, so the provider stops retrying and no loop starts. Otherwise the shopper's words, without
- * the quoted thread and signature, go to the channel's common path: a reply to an email of ours continues that
- * conversation, anything else starts one.
+ * nothing else happens, so the provider stops retrying and no loop starts. A sender over the shopper message limits
+ * gets 429 (the provider retries later). Otherwise the shopper's words, without the quoted thread and signature,
+ * go to the channel's common path: a reply to an email of ours continues that conversation, anything else starts one.
  */
 export async function receiveInboundEmail(request: Request, shopDomain: string): Promise<InboundEmailOutcome> {
   const shop = await findInstalledShop(shopDomain);
@@ -49,7 +50,17 @@ export async function receiveInboundEmail(request: Request, shopDomain: string):
   if (await alreadyReceived(shop.id, email.messageId)) return ignored("duplicate", shop.id, email);
 
   const body = (await shopperText(email)) || email.subject;
-  const threadOf = await threadedConversation(shop.id, [...(email.inReplyTo ? [email.inReplyTo] : []), ...[...email.references].reverse()]);
+  let threadOf = await threadedConversation(shop.id, [...(email.inReplyTo ? [email.inReplyTo] : []), ...[...email.references].reverse()]);
+  try {
+    // No client address: every email comes from the provider's servers.
+    await takeMessageAllowance({ shopId: shop.id, shopperKey: `email:${email.from}`, ip: null, ...(threadOf ? { conversationId: threadOf } : {}) });
+  } catch (error) {
+    // Too fast: 429, which Postmark retries minutes later, so the email is answered late rather than lost.
+    if (error instanceof RateLimitedError) throw new HttpError(429, "Too many emails from this sender; retry later", { retryAfterSeconds: error.retryAfterSeconds });
+    // A thread past the conversation cap is not a support conversation any more: the email starts a new one.
+    if (!(error instanceof ConversationFullError)) throw error;
+    threadOf = null;
+  }
   const receive = (conversationId: string | null) =>
     receiveChannelMessage(
       shop,

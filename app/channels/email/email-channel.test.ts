@@ -7,7 +7,7 @@ import { startFakeSmtp, type CaughtEmail, type FakeSmtp } from "../../../fakes/s
 import { probe, startAppProcess, type AppProcess } from "../../../test/support/app-process";
 import { DEMO_TEST_SHOPS } from "../../../test/support/constants";
 import { eventually } from "../../../test/support/eventually";
-import { adminDocumentRequest, adminFetchRequest, createDemoShop, send, type TestShop } from "../../../test/support/shopify";
+import { adminDocumentRequest, adminFetchRequest, createDemoShop, send, webhookRequest, type TestShop } from "../../../test/support/shopify";
 import { syncCatalog } from "../../catalog/sync.server";
 import { encryptSecret } from "../../crypto.server";
 import { db } from "../../db.server";
@@ -203,6 +203,30 @@ describe("the email channel", () => {
     const [mail] = await eventually(async () => (mailTo(to).length ? mailTo(to) : null));
     expect(mail).toMatchObject({ from: FROM, authenticatedAs: SMTP_USER });
     expect(mail!.text).toContain("this channel works");
+  });
+
+  it("hands a customer's email threads over on a data request and erases them on redaction", async () => {
+    const shopper = `kim.${randomUUID().slice(0, 8)}@example.org`;
+    const subject = `Parcel ${randomUUID().slice(0, 8)}`;
+    const first = await email({ from: shopper, subject, text: "Where is my parcel?" });
+    await eventually(async () => (mailTo(shopper).length ? true : null));
+    const customer = { id: Number(`77${Date.now() % 1_000_000}`), email: shopper, phone: null };
+
+    const deliver = async (topic: string, payload: Record<string, unknown>) => {
+      const webhookId = randomUUID();
+      expect((await toInstance(await webhookRequest({ shop, topic, payload, webhookId }))).status).toBe(200);
+      return eventually(async () => {
+        const delivery = await db().webhookDelivery.findFirst({ where: { webhookId, status: "processed" } });
+        return delivery ?? null;
+      });
+    };
+    const report = await deliver("customers/data_request", { shop_domain: shop.domain, customer, orders_requested: [], data_request: { id: 1 } });
+    expect(JSON.stringify(report.result)).toContain(subject);
+    expect(JSON.stringify(report.result)).toContain(first.messageId);
+
+    await deliver("customers/redact", { shop_domain: shop.domain, customer, orders_to_redact: [] });
+    expect(await db().emailThreadMessage.count({ where: { shopId: shop.id, OR: [{ subject: { contains: subject } }, { rfcMessageId: first.messageId }] } })).toBe(0);
+    expect(await db().channelMessage.count({ where: { shopId: shop.id, recipient: shopper } })).toBe(0);
   });
 
   it("sends a staff reply typed in the admin by email, threaded under the shopper's last email", async () => {

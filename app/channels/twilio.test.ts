@@ -187,6 +187,15 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(await db().channelOptOut.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
+  it("answers HELP with the shop's help text and starts no conversation", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550128";
+    await text(shop, "sms", phone, "help");
+    const help = await eventually(async () => sentTo(shop, phone)[0]);
+    expect(help.body).toBe("Trail Co: reply to this number to chat with us. Text STOP to stop messages, START to resume.");
+    expect(await db().conversation.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
   it("retries a reply after Twilio answers 5xx and sends it once", async () => {
     const shop = await channelShop();
     const phone = "+14155550127";
@@ -211,5 +220,10 @@ describe("SMS and WhatsApp through Twilio", () => {
     twilio.failNext({ status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
     const refused = (await (await adminPost(shop, "/app/channels", { intent: "test", channel: "sms", to: "+14155550197" })).text()).replaceAll("&#x27;", "'");
     expect(refused).toContain("The test SMS was not sent: Twilio answered 400: Invalid 'To' Phone Number (Twilio error 21211)");
+  });
+
+  it("logged no error while doing all of the above", () => {
+    const errors = app.output().split("\n").filter((line) => /"level":(50|60)/.test(line));
+    expect(errors).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ function shopperMatch(shopId: string, customer: z.infer<typeof customerReference
 export async function compileCustomerData(shopDomain: string, payload: unknown) {
   const { customer } = customerReference.parse(payload);
   const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
-  if (!shop) return { shoppers: [], orders: [] };
+  if (!shop) return { shoppers: [], orders: [], channelOptOuts: [] };
   const shoppers = await db().shopper.findMany({
     where: shopperMatch(shop.id, customer),
     include: {
@@ -49,7 +49,10 @@ export async function compileCustomerData(shopDomain: string, payload: unknown) 
     },
   });
   const orders = await db().order.findMany({ where: { shopId: shop.id, shopifyCustomerId: customer.id } });
-  return JSON.parse(JSON.stringify({ shoppers, orders })) as Prisma.InputJsonObject;
+  // SMS and WhatsApp opt-outs are kept by phone number (ADR 009): the customer's are part of what the app holds.
+  const phones = [...new Set([normalizePhone(customer.phone), ...shoppers.flatMap((shopper) => [shopper.phone, ...shopper.identifiers.filter((identifier) => identifier.kind === "phone").map((identifier) => identifier.value)])].filter((phone): phone is string => Boolean(phone)))];
+  const channelOptOuts = phones.length > 0 ? await db().channelOptOut.findMany({ where: { shopId: shop.id, address: { in: phones } } }) : [];
+  return JSON.parse(JSON.stringify({ shoppers, orders, channelOptOuts })) as Prisma.InputJsonObject;
 }
 
 /** What stands in for a payload or result that named a redacted customer. */

@@ -234,6 +234,11 @@ describe("the email channel", () => {
     const first = await email({ from: shopper, subject: "Refund", text: "I want to talk to a person about a refund please" });
     const { conversationId } = (await first.response.json()) as { conversationId: string };
     await eventually(async () => (mailTo(shopper).length ? true : null));
+    // The admin shows the email thread: its subject, the shopper's address and words.
+    const page = await (await toInstance(await adminDocumentRequest(`/app/conversations/${conversationId}`, shop))).text();
+    expect(page).toContain("Refund");
+    expect(page).toContain(shopper);
+    expect(page).toContain("I want to talk to a person about a refund please");
 
     const response = await toInstance(
       await adminFetchRequest(`/app/conversations/${conversationId}`, shop, form({ intent: "reply", body: "Hi, this is Jo from the store. I have refunded your order <#1001> & emailed the receipt." })),

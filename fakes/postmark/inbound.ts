@@ -116,7 +116,7 @@ export async function startFakeMailbox(options: { webhookUrl: () => Promise<stri
     const replies = [...options.smtp.messages()].reverse();
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Email the store (demo)</title>
 <style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}form{display:grid;gap:.5rem;margin:1rem 0}
-input,textarea{font:inherit;padding:.4rem}.mail{border:1px solid #ccc;border-radius:8px;padding:1rem;margin:1rem 0}pre{white-space:pre-wrap}.notice{background:#eef6ee;padding:.5rem}</style></head>
+input,textarea{font:inherit;padding:.4rem}iframe{width:100%;height:20rem;border:1px solid #eee}.mail{border:1px solid #ccc;border-radius:8px;padding:1rem;margin:1rem 0}pre{white-space:pre-wrap}.notice{background:#eef6ee;padding:.5rem}</style></head>
 <body><h1>Email the store</h1>
 <p>A shopper's mailbox. Sending goes through a fake Postmark to the store's inbound webhook; the store's answers arrive below.</p>
 ${notice ? `<p class="notice" role="status">${escape(notice)}</p>` : ""}
@@ -130,7 +130,9 @@ ${notice ? `<p class="notice" role="status">${escape(notice)}</p>` : ""}
 <h2>Inbox (${replies.length})</h2>
 ${replies
   .map(
-    (mail) => `<article class="mail"><h3>${escape(mail.subject)}</h3><p>From ${escape(mail.from)} to ${escape(mail.to.join(", "))}</p><pre>${escape(mail.text ?? "")}</pre>
+    (mail) => `<article class="mail"><h3>${escape(mail.subject)}</h3><p>From ${escape(mail.from)} to ${escape(mail.to.join(", "))}</p>
+${mail.html ? `<iframe sandbox="" srcdoc="${escape(mail.html)}" title="${escape(mail.subject)} (HTML)"></iframe>` : ""}
+<details${mail.html ? "" : " open"}><summary>Text part</summary><pre>${escape(mail.text ?? "")}</pre></details>
 <form method="post" action="/send">
   <input type="hidden" name="from" value="${escape(mail.to[0] ?? "")}"><input type="hidden" name="to" value="${escape(options.storeAddress)}">
   <input type="hidden" name="subject" value="${escape(mail.subject)}"><input type="hidden" name="inReplyTo" value="${escape(mail.messageId ?? "")}">
@@ -144,13 +146,16 @@ ${replies
 
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? "/", "http://fake").pathname;
-    if (request.method === "GET" && path === "/") return void response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page());
+    const url = new URL(request.url ?? "/", "http://fake");
+    if (request.method === "GET" && path === "/") return void response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page(url.searchParams.get("notice") ?? ""));
+    // Post/redirect/get: reloading the page after sending shows new replies instead of sending the email again.
+    const noticed = (notice: string) => void response.writeHead(303, { Location: `/?notice=${encodeURIComponent(notice)}` }).end();
     if (request.method === "POST" && path === "/send") {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
       const webhookUrl = await options.webhookUrl();
-      if (!webhookUrl) return void response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page("The store has no inbound email address set up yet."));
+      if (!webhookUrl) return noticed("The store has no inbound email address set up yet.");
       const references = (form.get("references") ?? "").split(/\s+/).filter(Boolean);
       const delivered = await deliverInboundWebhook(
         webhookUrl,
@@ -162,7 +167,7 @@ ${replies
           ...(form.get("inReplyTo") ? { inReplyTo: form.get("inReplyTo")!, references } : {}),
         }),
       );
-      return void response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page(`Sent: the store's webhook answered ${delivered.status}. Its reply appears here in a moment (reload).`));
+      return noticed(`Sent: the store's webhook answered ${delivered.status}. Its reply appears here in a moment (reload).`);
     }
     response.writeHead(404).end();
   });

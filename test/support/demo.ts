@@ -12,6 +12,7 @@ export interface RunningDemo {
   klaviyoUrl: string;
   /** The fake Twilio's "text the store" page. */
   textsUrl: string;
+  emailUrl: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export async function startDemo(): Promise<RunningDemo> {
     adminUrl: /Admin\s+(\S+)/.exec(output)![1]!,
     klaviyoUrl: /Klaviyo\s+(\S+)/.exec(output)![1]!,
     textsUrl: /Texts\s+(\S+)/.exec(output)![1]!,
+    emailUrl: /Email\s+(\S+)/.exec(output)![1]!,
     async stop() {
       if (demo.exitCode === null) {
         demo.kill("SIGTERM");

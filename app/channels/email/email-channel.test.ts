@@ -250,5 +250,7 @@ describe("the email channel", () => {
     // A person wrote it: it is not marked as an automatic reply; and the HTML part escapes what staff typed.
     expect(staffMail.headers["auto-submitted"]).toBeUndefined();
     expect(staffMail.html).toContain("&lt;#1001&gt; &amp; emailed");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(mailTo(shopper).filter((mail) => mail.text?.includes("this is Jo"))).toHaveLength(1);
   });
 });

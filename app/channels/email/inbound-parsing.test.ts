@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { basicCredentials, credentialsMatch } from "./basic-auth";
 import { readPostmarkInbound } from "./postmark";
-import { replySubject, replyThreadHeaders } from "./threading";
+import { newMessageId, replySubject, replyThreadHeaders, stableMessageId } from "./threading";
 
 describe("Postmark's inbound JSON", () => {
   it("reads the sender, recipients and the thread headers of the original email", () => {
@@ -37,11 +37,19 @@ describe("Postmark's inbound JSON", () => {
 
 describe("threading our replies", () => {
   it("answers In-Reply-To the shopper's Message-ID with References ending in it and a Message-ID of ours", () => {
-    const headers = replyThreadHeaders({ messageId: "<m2@example.org>", references: ["<m1@example.org>"], subject: "RE: Re: Tents" }, "help@store.example", "Your question");
-    expect(headers.inReplyTo).toBe("<m2@example.org>");
-    expect(headers.references).toEqual(["<m1@example.org>", "<m2@example.org>"]);
-    expect(headers.messageId).toMatch(/^<ca\.[0-9a-f-]+@store\.example>$/);
-    expect(headers.subject).toBe("Re: Tents");
+    const ours = stableMessageId("queued-1", "help@store.example");
+    expect(ours).toBe("<ca.queued-1@store.example>");
+    const headers = replyThreadHeaders({ messageId: "<m2@example.org>", references: ["<m1@example.org>"], subject: "RE: Re: Tents" }, ours, "Your question");
+    expect(headers).toEqual({ messageId: ours, inReplyTo: "<m2@example.org>", references: ["<m1@example.org>", "<m2@example.org>"], subject: "Re: Tents" });
+    expect(newMessageId("help@store.example")).toMatch(/^<ca\.[0-9a-f-]+@store\.example>$/);
+  });
+
+  it("keeps a long thread's References to its root and newest ids", () => {
+    const chain = Array.from({ length: 30 }, (_, index) => `<m${index}@example.org>`);
+    const headers = replyThreadHeaders({ messageId: "<last@example.org>", references: chain, subject: "Tents" }, "<ours@store.example>", "x");
+    expect(headers.references).toHaveLength(20);
+    expect(headers.references[0]).toBe("<m0@example.org>");
+    expect(headers.references.at(-1)).toBe("<last@example.org>");
   });
 
   it("says Re: once and has a subject even when the shopper gave none", () => {

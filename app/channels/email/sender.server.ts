@@ -1,4 +1,4 @@
-import { pool } from "../../db.server";
+import { pool, sqlOf, withTransaction } from "../../db.server";
 import { readMemory } from "../../agent/memory";
 import { ChannelSendError, type ChannelSender, type OutboundChannelMessage } from "../channel";
 import { readChannelSettings } from "../settings.server";
@@ -7,11 +7,6 @@ import { renderReplyEmail } from "./render";
 import { sendSmtp, smtpSettingsOf } from "./smtp.server";
 import { replyThreadHeaders, stableMessageId, replySubject } from "./threading";
 import { latestShopperEmail, recordThreadEmail } from "./threads.server";
-
-const onPool = {
-  query: async <T>(text: string, values?: unknown[]) => (await pool().query(text, values)).rows as T[],
-  execute: async (text: string, values?: unknown[]) => void (await pool().query(text, values)),
-};
 
 /**
  * The email channel's sender: one queued reply (the agent's or staff's) as a threaded email from the shop's
@@ -32,23 +27,29 @@ export const emailSender: ChannelSender = {
     );
     const message = rows[0];
     const shopName = message?.shopName ?? part.shopDomain.replace(/\.myshopify\.com$/, "");
-    const parent = part.conversationId ? await latestShopperEmail(onPool, part.conversationId) : null;
     const messageId = stableMessageId(part.id, settings.fromAddress);
-    const thread = parent
-      ? { ...replyThreadHeaders({ messageId: parent.rfcMessageId, references: parent.references, subject: parent.subject }, settings.fromAddress, CHANNEL_STRINGS.emailSubject(shopName)), messageId }
-      : { messageId, inReplyTo: null, references: [], subject: replySubject(null, CHANNEL_STRINGS.emailSubject(shopName)) };
+    const fallbackSubject = CHANNEL_STRINGS.emailSubject(shopName);
+    // The thread's place is read and our email recorded before sending: the shopper's answer can arrive before this
+    // worker could record anything after the send.
+    const thread = await withTransaction(async (client) => {
+      const sql = sqlOf(client);
+      const parent = part.conversationId ? await latestShopperEmail(sql, part.conversationId) : null;
+      const headers = parent
+        ? replyThreadHeaders({ messageId: parent.rfcMessageId, references: parent.references, subject: parent.subject }, messageId, fallbackSubject)
+        : { messageId, inReplyTo: null, references: [], subject: replySubject(null, fallbackSubject) };
+      if (part.conversationId) {
+        await recordThreadEmail(sql, part.shopId, {
+          conversationId: part.conversationId,
+          messageId: part.messageId,
+          rfcMessageId: messageId,
+          direction: "outbound",
+          subject: headers.subject,
+          references: headers.references,
+        });
+      }
+      return headers;
+    });
     const rendered = renderReplyEmail({ body: part.body, parts: message?.parts ?? [], language: readMemory(message?.agentMemory ?? {}).language });
-    // Recorded before sending: the shopper's answer can arrive before this worker records anything after the send.
-    if (part.conversationId) {
-      await recordThreadEmail(onPool, part.shopId, {
-        conversationId: part.conversationId,
-        messageId: part.messageId,
-        rfcMessageId: messageId,
-        direction: "outbound",
-        subject: thread.subject,
-        references: thread.references,
-      });
-    }
     const sent = await sendSmtp(settings, {
       from: { name: shopName, address: settings.fromAddress },
       to: part.recipient,

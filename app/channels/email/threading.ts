@@ -28,11 +28,11 @@ export function replySubject(subject: string | null | undefined, fallback: strin
 }
 
 /**
- * The thread headers of a reply to `parent`: In-Reply-To is the parent's Message-ID, References the parent's
- * References followed by it (trimmed to the root and the newest), and a new Message-ID of ours.
+ * The thread headers of our email `messageId` answering `parent`: In-Reply-To is the parent's Message-ID,
+ * References the parent's References followed by it (trimmed to the root and the newest).
  */
-export function replyThreadHeaders(parent: { messageId: string; references: string[]; subject: string | null }, fromAddress: string, fallbackSubject: string): ThreadHeaders {
+export function replyThreadHeaders(parent: { messageId: string; references: string[]; subject: string | null }, messageId: string, fallbackSubject: string): ThreadHeaders {
   const chain = [...parent.references.filter((id) => id !== parent.messageId), parent.messageId];
   const references = chain.length > MAX_REFERENCES ? [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
-  return { messageId: newMessageId(fromAddress), inReplyTo: parent.messageId, references, subject: replySubject(parent.subject, fallbackSubject) };
+  return { messageId, inReplyTo: parent.messageId, references, subject: replySubject(parent.subject, fallbackSubject) };
 }

@@ -37,6 +37,8 @@ export interface FakeSmtp {
   messages(): CaughtEmail[];
   /** Forgets what was caught. */
   reset(): void;
+  /** The next `count` messages (default 1) are refused at the end of DATA with this SMTP reply, e.g. 550 or 451. */
+  failNext(failure: { code: number; message: string; count?: number }): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ function inspectionPage(messages: CaughtEmail[]): string {
 
 export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<FakeSmtp> {
   let caught: CaughtEmail[] = [];
+  let failures: Array<{ code: number; message: string }> = [];
   const smtp = new SMTPServer({
     disabledCommands: ["STARTTLS"],
     authOptional: !options.users,
@@ -97,6 +100,8 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", async () => {
+        const failure = failures.shift();
+        if (failure) return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
         try {
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
@@ -147,6 +152,10 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
     messages: () => [...caught],
     reset: () => {
       caught = [];
+      failures = [];
+    },
+    failNext: ({ code, message, count = 1 }) => {
+      failures.push(...Array.from({ length: count }, () => ({ code, message })));
     },
     close: async () => {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));

@@ -175,6 +175,25 @@ describe("the email channel", () => {
     expect(statuses.every((response) => response.status === 200 || response.status === 429)).toBe(true);
   });
 
+  it("retries a reply the mail server turns away for now, and fails one it refuses for good with the server's answer", async () => {
+    const later = `later.${randomUUID().slice(0, 8)}@example.org`;
+    // Earlier tests' replies are out first, so the refusal meets this test's email.
+    await eventually(async () => (await db().channelMessage.count({ where: { shopId: shop.id, status: "pending" } })) === 0);
+    smtp.failNext({ code: 451, message: "Try again later" });
+    await email({ from: later, subject: "Hello", text: "Do you ship to Canada?" });
+    const sent = await eventually(async () => db().channelMessage.findFirst({ where: { shopId: shop.id, recipient: later, status: "sent" } }));
+    expect(sent.attempts).toBe(2);
+    expect(mailTo(later)).toHaveLength(1);
+
+    const refused = `refused.${randomUUID().slice(0, 8)}@example.org`;
+    smtp.failNext({ code: 550, message: "Mailbox unavailable" });
+    await email({ from: refused, subject: "Hello", text: "Do you ship to Canada?" });
+    const failed = await eventually(async () => db().channelMessage.findFirst({ where: { shopId: shop.id, recipient: refused, status: "failed" } }));
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toContain("550 Mailbox unavailable");
+    expect(mailTo(refused)).toHaveLength(0);
+  });
+
   it("rejects wrong or missing Basic credentials with 401 and stores nothing", async () => {
     const stranger = `eve.${randomUUID().slice(0, 8)}@example.org`;
     const wrong = await email({ from: stranger, subject: "Hi", text: "hello" }, webhookUrl({ username: inboundToken, password: "guessed" }));

@@ -137,6 +137,14 @@ describe("the email channel", () => {
     expect(await db().message.count({ where: { conversationId: conversation.id, author: "shopper" } })).toBe(2);
   });
 
+  it("reads an email sent as HTML only, without its quoted part", async () => {
+    const shopper = `html.${randomUUID().slice(0, 8)}@example.org`;
+    const { response } = await email({ from: shopper, subject: "Sizes", text: "", html: "<div dir=\"ltr\">Do you have <b>rain jackets</b> in medium?</div><blockquote>Earlier mail</blockquote>" });
+    const { conversationId } = (await response.json()) as { conversationId: string };
+    const [message] = await db().message.findMany({ where: { conversationId, author: "shopper" } });
+    expect(message!.body).toBe("Do you have rain jackets in medium?");
+  });
+
   it("ignores an auto-reply: no conversation, no answer, no loop", async () => {
     const away = `away.${randomUUID().slice(0, 8)}@example.org`;
     const { response } = await email({ from: away, subject: "Out of office", text: "I am away until Monday.", headers: [{ Name: "Auto-Submitted", Value: "auto-replied" }] });

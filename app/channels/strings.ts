@@ -14,7 +14,6 @@ export const CHANNEL_STRINGS = {
   startAnswer: (shopName: string) => `${shopName}: you will get our messages again. Text STOP to stop them.`,
   notConfigured: (channel: MessagingChannel) => `${CHANNEL_NAMES[channel]} is not set up for this shop (Channels page).`,
   emailNotConfigured: "Email sending is not set up for this shop: enter a from address and an SMTP host on the Channels page.",
-  emailInvalidRecipient: "Enter an email address to send the test to.",
   smtpRefused: (answer: string) => `The SMTP server refused the email: ${answer}`,
   /** The subject of an email the agent or staff start without a shopper's email to answer. */
   emailSubject: (shopName: string) => `Your message to ${shopName}`,

@@ -230,6 +230,11 @@ describe("the email channel", () => {
     const [mail] = await eventually(async () => (mailTo(to).length ? mailTo(to) : null));
     expect(mail).toMatchObject({ from: FROM, authenticatedAs: SMTP_USER });
     expect(mail!.text).toContain("this channel works");
+
+    // A refusal is shown with the server's own answer.
+    smtp.failNext({ code: 554, message: "Sender address rejected" });
+    const refused = await toInstance(await adminFetchRequest("/app/channels", shop, form({ intent: "test", channel: "email", to })));
+    expect(await refused.text()).toContain("554 Sender address rejected");
   });
 
   it("hands a customer's email threads over on a data request and erases them on redaction", async () => {

@@ -21,6 +21,7 @@ import { emailWebhookCredentials, emailWebhookPath } from "./webhook-credentials
 const SMTP_USER = "store-mailer";
 const SMTP_PASSWORD = `pw-${randomBytes(8).toString("hex")}`;
 const FROM = "help@email-channel-test.example";
+const INBOUND = "inbound@inbound.customer-agent.example";
 let app: AppProcess;
 let klaviyo: FakeKlaviyo;
 let smtp: FakeSmtp;
@@ -51,6 +52,7 @@ beforeAll(async () => {
     DATABASE_URL: process.env.DATABASE_URL!,
     KLAVIYO_API_URL: klaviyo.url,
     SHOPIFY_ADMIN_API_ORIGIN: inject("fakeShopifyUrl"),
+    EMAIL_INBOUND_ADDRESS: INBOUND,
   });
   await eventually(async () => (await probe(`${app.url}/readyz`)).status === 200, 90_000);
 }, 180_000);
@@ -67,8 +69,8 @@ function webhookUrl(credentials = emailWebhookCredentials(inboundToken)) {
   return url.toString();
 }
 
-async function email(input: Omit<InboundEmailInput, "to">, url = webhookUrl()) {
-  const payload = postmarkInboundPayload({ ...input, to: "support@email-channel-test.example" });
+async function email(input: Omit<InboundEmailInput, "to"> & { to?: string }, url = webhookUrl()) {
+  const payload = postmarkInboundPayload({ to: "support@email-channel-test.example", ...input });
   const response = await deliverInboundWebhook(url, payload);
   return { response, messageId: payload.Headers.find((header) => header.Name === "Message-ID")!.Value };
 }
@@ -202,7 +204,7 @@ describe("the email channel", () => {
     expect(mailTo(refused)).toHaveLength(0);
   });
 
-  it("rejects wrong or missing Basic credentials with 401 and stores nothing", async () => {
+  it("rejects wrong or missing Basic credentials with 401, and another shop's mail with 403, storing nothing", async () => {
     const stranger = `eve.${randomUUID().slice(0, 8)}@example.org`;
     const wrong = await email({ from: stranger, subject: "Hi", text: "hello" }, webhookUrl({ username: inboundToken, password: "guessed" }));
     expect(wrong.response.status).toBe(401);
@@ -212,8 +214,13 @@ describe("the email channel", () => {
     const none = await fetch(new URL(emailWebhookPath(shop.domain), app.url), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(postmarkInboundPayload({ from: stranger, to: FROM, subject: "Hi", text: "hello" })) });
     expect(none.status).toBe(401);
 
+    // Mail for another shop's inbound address posted to this shop's webhook (a misconfigured inbound server) is refused too.
+    const misrouted = await email({ from: stranger, to: `inbound+${randomBytes(12).toString("hex")}@inbound.customer-agent.example`, subject: "Hi", text: "hello" });
+    expect(misrouted.response.status).toBe(403);
     expect(await db().shopper.count({ where: { shopId: shop.id, email: stranger } })).toBe(0);
-    expect(await db().emailThreadMessage.count({ where: { shopId: shop.id, rfcMessageId: { in: [wrong.messageId, otherShops.messageId] } } })).toBe(0);
+    const mine = await email({ from: stranger, to: `inbound+${inboundToken}@inbound.customer-agent.example`, subject: "Hi", text: "hello" });
+    expect(mine.response.status).toBe(200);
+    expect(await db().emailThreadMessage.count({ where: { shopId: shop.id, rfcMessageId: { in: [wrong.messageId, otherShops.messageId, misrouted.messageId] } } })).toBe(0);
   });
 
   it("shows the shop's webhook URL on the Channels page and sends its test email through the shop's SMTP server", async () => {
@@ -223,6 +230,7 @@ describe("the email channel", () => {
     url.username = inboundToken;
     url.password = emailWebhookCredentials(inboundToken).password;
     expect(html).toContain(url.toString());
+    expect(html).toContain(`inbound+${inboundToken}@inbound.customer-agent.example`);
 
     const to = `owner.${randomUUID().slice(0, 8)}@example.org`;
     const tested = await toInstance(await adminFetchRequest("/app/channels", shop, form({ intent: "test", channel: "email", to })));

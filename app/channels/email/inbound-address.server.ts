@@ -12,3 +12,18 @@ export function inboundEmailAddress(settings: Pick<ShopChannelSettings, "emailIn
   const [local, domain] = address.split("@");
   return `${local!.split("+")[0]}+${settings.emailInboundToken}@${domain}`;
 }
+
+/**
+ * Whether an email addressed to the app's inbound address was meant for another shop: a recipient carries a plus-tag
+ * of that address that is not this shop's token, and none is this shop's. Such mail was posted to the wrong shop's
+ * webhook (one inbound server pointed at one shop's URL) and must not land in this shop's inbox.
+ */
+export function addressedToAnotherShop(recipients: string[], settings: Pick<ShopChannelSettings, "emailInboundToken">): boolean {
+  const address = config().EMAIL_INBOUND_ADDRESS;
+  const own = inboundEmailAddress(settings);
+  if (!address || !own) return false;
+  const [local, domain] = address.toLowerCase().split("@");
+  const base = local!.split("+")[0]!;
+  const tagged = recipients.filter((recipient) => recipient.endsWith(`@${domain}`) && recipient.startsWith(`${base}+`));
+  return tagged.length > 0 && !tagged.includes(own.toLowerCase());
+}

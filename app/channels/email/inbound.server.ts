@@ -11,7 +11,7 @@ import { receiveChannelMessage, UnreadableSenderError } from "../inbound.server"
 import { readChannelSettings } from "../settings.server";
 import { automatedEmailReason, type AutomatedEmailReason } from "./auto-reply";
 import { basicCredentials, credentialsMatch } from "./basic-auth";
-import { inboundEmailAddress } from "./inbound-address.server";
+import { addressedToAnotherShop, inboundEmailAddress } from "./inbound-address.server";
 import { postmarkInbound, readPostmarkInbound, type InboundEmail } from "./postmark";
 import { shopperReplyText } from "./reply-text";
 import { alreadyReceived, recordThreadEmail, threadedConversation } from "./threads.server";
@@ -43,6 +43,8 @@ export async function receiveInboundEmail(request: Request, shopDomain: string):
   annotateRequest({ shop: shop.domain });
 
   const email = readPostmarkInbound(await readJsonBody(request, INBOUND_EMAIL_BODY_LIMIT_BYTES, postmarkInbound));
+  // 403 stops the provider's retries: this mail is another shop's and nothing of it is stored here.
+  if (addressedToAnotherShop(email.to, settings)) throw new HttpError(403, "This email is addressed to another shop's inbound address");
   if (!email.from) return ignored("no-sender", shop.id, email);
   const ownAddresses = [settings.emailFromAddress, inboundEmailAddress(settings)].map((address) => normalizeEmail(address)).filter((address): address is string => Boolean(address));
   const automated = automatedEmailReason({ from: email.from, headers: email.headers, ownAddresses });

@@ -145,6 +145,10 @@ describe("the email channel", () => {
     const { conversationId } = (await response.json()) as { conversationId: string };
     const [message] = await db().message.findMany({ where: { conversationId, author: "shopper" } });
     expect(message!.body).toBe("Do you have rain jackets in medium?");
+
+    // An email with nothing written in it (an attachment alone) gets no conversation.
+    const empty = await email({ from: `empty.${randomUUID().slice(0, 8)}@example.org`, subject: "", text: "\n\n" });
+    expect(await empty.response.json()).toEqual({ outcome: "ignored", reason: "empty" });
   });
 
   it("ignores an auto-reply: no conversation, no answer, no loop", async () => {

@@ -30,6 +30,12 @@ describe("Postmark's inbound JSON", () => {
     });
   });
 
+  it("reads a Message-ID some mailers write without its angle brackets", () => {
+    const email = readPostmarkInbound({ MessageID: "pm-3", From: "ada@example.org", Headers: [{ Name: "message-id", Value: " bare-id@example.org " }, { Name: "In-Reply-To", Value: "<ours@store.example> (comment)" }] });
+    expect(email.messageId).toBe("<bare-id@example.org>");
+    expect(email.inReplyTo).toBe("<ours@store.example>");
+  });
+
   it("gives an email without a Message-ID one made of Postmark's id, so a retried webhook is recognised", () => {
     expect(readPostmarkInbound({ MessageID: "pm-2", From: "ada@example.org" }).messageId).toBe("<pm-2@inbound.postmarkapp.com>");
   });

@@ -23,7 +23,7 @@ const UNIQUE_VIOLATION = "23505";
 
 export type InboundEmailOutcome =
   | { outcome: "answered"; conversationId: string; messageId: string; threaded: boolean }
-  | { outcome: "ignored"; reason: AutomatedEmailReason | "no-sender" | "duplicate" };
+  | { outcome: "ignored"; reason: AutomatedEmailReason | "no-sender" | "duplicate" | "empty" };
 
 /**
  * The shop's inbound email webhook: authenticates the provider with the shop's Basic credentials (constant time;
@@ -52,6 +52,8 @@ export async function receiveInboundEmail(request: Request, shopDomain: string):
   if (await alreadyReceived(shop.id, email.messageId)) return ignored("duplicate", shop.id, email);
 
   const body = (await shopperText(email)) || email.subject;
+  // Nothing written at all (an empty email, an attachment alone): nothing for the agent to answer.
+  if (!body.trim()) return ignored("empty", shop.id, email);
   let threadOf = await threadedConversation(shop.id, [...(email.inReplyTo ? [email.inReplyTo] : []), ...[...email.references].reverse()]);
   try {
     // No client address: every email comes from the provider's servers.

@@ -30,6 +30,14 @@ describe("configuration", () => {
     expect(message).not.toContain("SHOPIFY_API_KEY");
   });
 
+  it("takes EMAIL_INBOUND_ADDRESS only as an email address, and an SMTP timeout of 15 s unless told", () => {
+    expect(parseConfig(valid).EMAIL_INBOUND_ADDRESS).toBeUndefined();
+    expect(parseConfig({ ...valid, EMAIL_INBOUND_ADDRESS: "inbound@inbound.postmarkapp.com" }).EMAIL_INBOUND_ADDRESS).toBe("inbound@inbound.postmarkapp.com");
+    expect(() => parseConfig({ ...valid, EMAIL_INBOUND_ADDRESS: "inbound.postmarkapp.com" })).toThrow(/EMAIL_INBOUND_ADDRESS:/);
+    expect(parseConfig(valid).EMAIL_SMTP_TIMEOUT_MS).toBe(15_000);
+    expect(() => parseConfig({ ...valid, EMAIL_SMTP_TIMEOUT_MS: "soon" })).toThrow(/EMAIL_SMTP_TIMEOUT_MS:/);
+  });
+
   it("sends SMS and WhatsApp to Twilio's API unless TWILIO_API_URL names another, which must be a URL", () => {
     expect(parseConfig(valid).TWILIO_API_URL).toBe("https://api.twilio.com");
     expect(parseConfig({ ...valid, TWILIO_API_URL: "http://127.0.0.1:4020" }).TWILIO_API_URL).toBe("http://127.0.0.1:4020");

@@ -62,6 +62,13 @@ const environmentSchema = z.object({
   TWILIO_API_URL: z.url().default("https://api.twilio.com"),
   /** Per request towards Twilio; a slower answer counts as a temporary failure and the reply is retried. */
   TWILIO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * The email provider's inbound address merchants forward their support mail to; each shop's is plus-tagged with
+   * its inbound token (`inbound+<token>@…`). Unset, the Channels page shows only the shop's inbound webhook URL.
+   */
+  EMAIL_INBOUND_ADDRESS: z.email("an email address, e.g. inbound@inbound.postmarkapp.com").optional(),
+  /** Per SMTP connection step (connect, greeting, each command) towards a shop's mail server; slower is a temporary failure, retried. */
+  EMAIL_SMTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   DEMO_MODE: booleanFlag,
 });
 

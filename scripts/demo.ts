@@ -18,6 +18,8 @@ const appPort = Number(process.env.PORT ?? 3000);
 const storefrontPort = Number(process.env.DEMO_STOREFRONT_PORT ?? 4000);
 const klaviyoPort = Number(process.env.DEMO_KLAVIYO_PORT ?? 4010);
 const twilioPort = Number(process.env.DEMO_TWILIO_PORT ?? 4020);
+const smtpPort = Number(process.env.DEMO_SMTP_PORT ?? 4025);
+const mailboxPort = Number(process.env.DEMO_MAILBOX_PORT ?? 4030);
 const appUrl = `http://localhost:${appPort}`;
 
 /** Kept across runs so the encrypted Klaviyo key and stored sessions stay readable. */
@@ -68,9 +70,12 @@ twilio?.setTextTheStore({
   ...DEMO_TWILIO,
   shopName: catalog.shop.name,
 });
+const { startDemoEmail } = await import("./demo-email");
+const email = await startDemoEmail(DEMO_SHOP, { smtp: smtpPort, mailbox: mailboxPort });
 stopOnSignals({
   async stop() {
     await app.stop();
+    await email.close();
     await shopify.close();
     await klaviyo?.close();
     await twilio?.close();
@@ -83,4 +88,5 @@ Customer Agent demo is running (${seeded.products} products, ${seeded.orders} or
   Admin       ${appUrl}/demo/admin  the embedded admin, as Shopify's admin opens it
   Klaviyo     ${klaviyo ? `${klaviyo.url}/` : process.env.KLAVIYO_API_URL}            ${klaviyo ? "the fake Klaviyo: what it accepted" : "your Klaviyo"}${twilio ? `
   Texts       ${twilio.url}/text-the-store  text the store by SMS or WhatsApp through the fake Twilio (replies show there)` : ""}
+  Email       ${email.mailboxUrl}            email the store (a fake Postmark posts it to the app); its replies, caught by the fake SMTP server (${email.smtpUrl})
 Press Ctrl+C to stop.`);

@@ -61,6 +61,11 @@ export interface InboundChannelMessage {
   /** The sender as the provider reported it (an email address, a phone number); normalised on receipt. */
   sender: string;
   body: string;
+  /**
+   * For a channel that threads its messages (email: In-Reply-To and References): the conversation this message
+   * continues, or null for a new one. Absent, the sender's recent conversation on the channel continues.
+   */
+  conversationId?: string | null;
 }
 
 /** One queued part, as a sender gets it. */

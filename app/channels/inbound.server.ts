@@ -1,5 +1,5 @@
 import { answerShopperMessage } from "../agent/shopper-turns.server";
-import { MAX_MESSAGE_LENGTH, receiveShopperMessage, type ShopperMessageInput } from "../conversations/shopper-messages.server";
+import { MAX_MESSAGE_LENGTH, receiveShopperMessage, type ReceivedMessage, type ShopperMessageInput } from "../conversations/shopper-messages.server";
 import { pool, sqlOf, withTransaction, type Sql } from "../db.server";
 import type { ShopperClaims } from "../identity/identity.server";
 import { normalizeEmail, normalizePhone } from "../identity/normalize";
@@ -27,7 +27,12 @@ const CONVERSATION_IDLE_DAYS = 7;
  * in the last week, else a new one), the message, and the agent's turn, whose reply goes out through the outbound
  * queue. A shopper who opted out still reaches the shop: the message is stored for staff, the agent does not answer.
  */
-export async function receiveChannelMessage(shop: InstalledShop, inbound: InboundChannelMessage): Promise<ReceivedChannelMessage> {
+export async function receiveChannelMessage(
+  shop: InstalledShop,
+  inbound: InboundChannelMessage,
+  /** The channel's own part of the message's commit (email records the message's Message-ID for threading). */
+  alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
+): Promise<ReceivedChannelMessage> {
   const policy = CHANNEL_POLICIES[inbound.channel];
   const address = policy.addressKind === "email" ? normalizeEmail(inbound.sender) : normalizePhone(inbound.sender, shop.countryCode);
   if (!address) throw new UnreadableSenderError(`The sender "${inbound.sender}" is not a ${policy.addressKind === "email" ? "valid email address" : "phone number"}`);
@@ -47,10 +52,14 @@ export async function receiveChannelMessage(shop: InstalledShop, inbound: Inboun
     shopper: await senderClaims(shop.id, policy.addressKind, address),
     body,
     defaultCountry: shop.countryCode,
-    ...(await continuedConversation(shop.id, inbound.channel, address)),
+    // A channel that threads (email's In-Reply-To) says which conversation continues, or null for a new one.
+    ...(inbound.conversationId !== undefined
+      ? inbound.conversationId ? { conversationId: inbound.conversationId } : {}
+      : await continuedConversation(shop.id, inbound.channel, address)),
   };
-  const rememberAddress = async (sql: Sql, received: { conversationId: string }) => {
+  const rememberAddress = async (sql: Sql, received: ReceivedMessage) => {
     await sql.execute(`UPDATE "Conversation" SET "channelAddress" = $2 WHERE id = $1`, [received.conversationId, address]);
+    await alsoInTransaction?.(sql, received);
   };
   if (policy.optOutKeywords && (await isOptedOutNow(shop.id, inbound.channel, address))) {
     const received = await receiveShopperMessage(input, rememberAddress);

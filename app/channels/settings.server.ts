@@ -6,6 +6,7 @@ import { decryptSecret, encryptSecret } from "../crypto.server";
 import { db } from "../db.server";
 import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { inboundEmailAddress } from "./email/inbound-address.server";
+import { emailWebhookUrl } from "./email/webhook-credentials.server";
 
 /** An empty or absent field means "not set" (cleared), except for the write-only secrets, where it means "keep the stored one". */
 const blankAsNull = (value: unknown) => (value === undefined || (typeof value === "string" && value.trim() === "") ? null : value);
@@ -67,8 +68,10 @@ export interface ChannelSettingsView {
   hasSmtpPassword: boolean;
   twilioWebhookUrl: string;
   twilioStatusCallbackUrl: string;
-  /** Where merchants forward their support mail; null until the email channel provides it. */
+  /** Where merchants forward their support mail; null when the app has no inbound address (EMAIL_INBOUND_ADDRESS). */
   inboundEmailAddress: string | null;
+  /** The email provider's inbound webhook URL, this shop's Basic credentials in it; null until the settings are first saved. */
+  inboundEmailWebhookUrl: string | null;
 }
 
 export function twilioWebhookUrl(shopDomain: string): string {
@@ -102,6 +105,7 @@ export async function channelSettingsView(shop: { id: string; domain: string }):
     twilioWebhookUrl: twilioWebhookUrl(shop.domain),
     twilioStatusCallbackUrl: twilioStatusCallbackUrl(shop.domain),
     inboundEmailAddress: stored ? inboundEmailAddress(stored) : null,
+    inboundEmailWebhookUrl: stored ? emailWebhookUrl(shop.domain, stored.emailInboundToken) : null,
   };
 }
 

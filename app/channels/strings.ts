@@ -13,7 +13,11 @@ export const CHANNEL_STRINGS = {
   /** Sent to a shopper who texts START after STOP. */
   startAnswer: (shopName: string) => `${shopName}: you will get our messages again. Text STOP to stop them.`,
   notConfigured: (channel: MessagingChannel) => `${CHANNEL_NAMES[channel]} is not set up for this shop (Channels page).`,
-  emailNotConfigured: "email sending not configured",
+  emailNotConfigured: "Email sending is not set up for this shop: enter a from address and an SMTP host on the Channels page.",
+  smtpRefused: (answer: string) => `The SMTP server refused the email: ${answer}`,
+  /** The subject of an email the agent or staff start without a shopper's email to answer. */
+  emailSubject: (shopName: string) => `Your message to ${shopName}`,
+  emailTestSubject: "Test email from your Customer Agent",
   page: {
     title: "Channels",
     intro: "Shoppers can reach the agent by email, SMS and WhatsApp as well as the web chat. Replies, the agent's and yours, go out on the channel the shopper wrote on.",
@@ -29,9 +33,11 @@ export const CHANNEL_STRINGS = {
     webhookUrl: "Inbound webhook URL",
     statusCallbackUrl: "Status callback URL (set automatically on each message)",
     emailHeading: "Email",
-    emailHelp: "Forward your support address to the inbound address below; replies go out from your address through your SMTP server.",
+    emailHelp: "In your email provider (Postmark: Servers → Inbound), set the inbound webhook to the URL below and forward your support address to the provider's inbound address; replies go out from your address through your SMTP server.",
     inboundAddress: "Inbound address",
-    inboundAddressPending: "Shown here once email receiving is set up",
+    inboundWebhookUrl: "Inbound webhook URL",
+    inboundWebhookHelp: "Keep it private: the user name and password in it are this shop's, and let your provider deliver mail to this shop.",
+    inboundWebhookPending: "Shown here once the settings are saved",
     fromAddress: "From address",
     smtpHost: "SMTP host",
     smtpPort: "SMTP port",

@@ -43,7 +43,8 @@ export async function compileCustomerData(shopDomain: string, payload: unknown) 
     where: shopperMatch(shop.id, customer),
     include: {
       identifiers: true,
-      conversations: { include: { messages: { orderBy: { createdAt: "asc" } } } },
+      // An email conversation's subjects and Message-IDs are the customer's too.
+      conversations: { include: { messages: { orderBy: { createdAt: "asc" } }, emailThreadMessages: { orderBy: { createdAt: "asc" } } } },
       recommendations: true,
     },
   });

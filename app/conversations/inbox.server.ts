@@ -49,6 +49,8 @@ export async function conversationThread(shopId: string, conversationId: string)
       messages: { orderBy: { createdAt: "asc" } },
       recommendations: { orderBy: { recommendedAt: "asc" } },
       klaviyoEvents: { orderBy: { occurredAt: "asc" }, select: { id: true, metric: true, status: true, occurredAt: true } },
+      // An email conversation is known by the subject its first email had.
+      emailThreadMessages: { where: { direction: "inbound" }, orderBy: { createdAt: "asc" }, take: 1, select: { subject: true } },
     },
   });
 }

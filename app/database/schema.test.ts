@@ -81,6 +81,16 @@ describe("migrated schema", () => {
       });
       expect(await db().channelMessage.findUniqueOrThrow({ where: { id: created.id } })).toEqual(created);
     },
+    EmailThreadMessage: async () => {
+      const conversation = await newConversation();
+      const created = await db().emailThreadMessage.create({
+        data: {
+          shopId: conversation.shopId, conversationId: conversation.id, messageId: randomUUID(), rfcMessageId: `<${randomUUID()}@mail.example>`,
+          direction: "inbound", subject: "Tents for two?", references: ["<root@mail.example>", "<ours@shop.example>"], createdAt: new Date(),
+        },
+      });
+      expect(await db().emailThreadMessage.findUniqueOrThrow({ where: { id: created.id } })).toEqual(created);
+    },
     ChannelOptOut: async () => {
       const shop = await newShop();
       const created = await db().channelOptOut.create({ data: { shopId: shop.id, channel: "sms", address: "+14155550123", optedOutAt: new Date() } });

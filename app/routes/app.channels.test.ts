@@ -86,7 +86,7 @@ describe("Channels page", () => {
   it("reports that email sending is not configured yet, and that SMS needs setting up first", async () => {
     const shop = await createTestShop();
     const email = await pageText(await send(await postForm(shop, { intent: "test", channel: "email", to: "me@trailco.example" })));
-    expect(email).toContain("The test Email was not sent: email sending not configured");
+    expect(email).toContain("The test Email was not sent: Email sending is not set up for this shop");
     const sms = await pageText(await send(await postForm(shop, { intent: "test", channel: "sms", to: "+14155550199" })));
     expect(sms).toContain("SMS is not set up for this shop");
   });

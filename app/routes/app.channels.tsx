@@ -104,7 +104,8 @@ export default function ChannelsPage() {
                       {strings.emailHelp}
                     </Text>
                     <FormLayout>
-                      <TextField label={strings.inboundAddress} value={view.inboundEmailAddress ?? strings.inboundAddressPending} readOnly autoComplete="off" />
+                      <TextField label={strings.inboundWebhookUrl} value={view.inboundEmailWebhookUrl ?? strings.inboundWebhookPending} helpText={strings.inboundWebhookHelp} readOnly autoComplete="off" />
+                      {view.inboundEmailAddress ? <TextField label={strings.inboundAddress} value={view.inboundEmailAddress} readOnly autoComplete="off" /> : null}
                       {field("emailFromAddress", strings.fromAddress, { placeholder: "help@yourstore.com" })}
                       <FormLayout.Group>
                         {field("smtpHost", strings.smtpHost)}

@@ -34,6 +34,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     },
     status: thread.status,
     channel: thread.channel,
+    emailSubject: thread.emailThreadMessages[0]?.subject || null,
     skill: thread.skill,
     tags: thread.tags,
     escalationReason: thread.escalationReason,
@@ -82,6 +83,7 @@ export default function ConversationThread() {
     <Page
       title={conversation.shopper}
       titleMetadata={<StatusBadge status={conversation.status} />}
+      {...(conversation.emailSubject ? { subtitle: conversation.emailSubject } : {})}
       backAction={{ content: "Conversations", url: "/app/conversations" }}
     >
       <Layout>

@@ -12,6 +12,7 @@ let storefrontUrl: string;
 let adminUrl: string;
 let klaviyoUrl: string;
 let textsUrl: string;
+let emailUrl: string;
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -19,7 +20,7 @@ async function shot(page: Page, name: string) {
 
 beforeAll(async () => {
   demo = await startDemo();
-  ({ storefrontUrl, adminUrl, klaviyoUrl, textsUrl } = demo);
+  ({ storefrontUrl, adminUrl, klaviyoUrl, textsUrl, emailUrl } = demo);
   browser = await launchBrowser();
 }, 180_000);
 
@@ -112,6 +113,38 @@ describe("the local demo in a real browser", () => {
       .poll(async () => {
         await phone.reload();
         return phone.getByText("It comes in every size; medium ships today.").count();
+      }, { timeout: 15_000 })
+      .toBe(1);
+  });
+
+  it("lets a shopper email the store, the agent answer in the thread, and the merchant reply from the admin by email", async () => {
+    const mail = await browser.newPage({ viewport: { width: 900, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+    await mail.goto(emailUrl);
+    await mail.getByLabel("From").fill("ada.email@example.com");
+    await mail.getByLabel("Subject").fill("Tents");
+    await mail.getByLabel("Message").fill("Do you have tents for two?");
+    await mail.getByRole("button", { name: "Send", exact: true }).click();
+    await expect
+      .poll(async () => {
+        await mail.reload();
+        return mail.locator("article", { hasText: /Re: Tents[\s\S]*Tent.*\$\d/ }).count();
+      }, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await shot(mail, "demo-email-the-store");
+
+    const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+    await merchant.goto(`${adminUrl}?path=/app/conversations`);
+    const thread = merchant.locator("tr", { hasText: "ada.email@example.com" });
+    await expect.poll(() => thread.filter({ hasText: "email" }).count()).toBe(1);
+    await thread.getByText("Do you have tents for two?").click();
+    await merchant.getByRole("textbox", { name: "Reply" }).fill("The Alpine tent sleeps two and ships today.");
+    await merchant.getByRole("button", { name: "Send reply" }).click();
+    await expect.poll(() => merchant.getByText("The Alpine tent sleeps two and ships today.").count()).toBe(1);
+    await shot(merchant, "demo-admin-email-conversation");
+    await expect
+      .poll(async () => {
+        await mail.reload();
+        return mail.locator("article", { hasText: "The Alpine tent sleeps two and ships today." }).count();
       }, { timeout: 15_000 })
       .toBe(1);
   });

@@ -19,6 +19,7 @@ export const DEMO_TEST_SHOPS = {
   agentTools: { domain: "agent-tools-test.myshopify.com", accessToken: "shpat_agent_tools_test" },
   conversationFlow: { domain: "conversation-flow-test.myshopify.com", accessToken: "shpat_conversation_flow_test" },
   shopProfile: { domain: "shop-profile-test.myshopify.com", accessToken: "shpat_shop_profile_test" },
+  emailChannel: { domain: "email-channel-test.myshopify.com", accessToken: "shpat_email_channel_test" },
 } as const;
 
 /** A shopper whose Customer Privacy choices allow Klaviyo to hear about their conversations. */

@@ -12,13 +12,14 @@ export interface RunningDemo {
   klaviyoUrl: string;
   /** The fake Twilio's "text the store" page. */
   textsUrl: string;
+  emailUrl: string;
   stop(): Promise<void>;
 }
 
 /** The README's run command (minus the build `npm test` already did), in a clean environment like a fresh shell. */
 export async function startDemo(): Promise<RunningDemo> {
   const dataDirectory = path.join(ROOT, ".data", `demo-test-${randomBytes(4).toString("hex")}`);
-  const [app, storefront, klaviyo, postgres, twilio] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [app, storefront, klaviyo, postgres, twilio, smtp, mailbox] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const demo: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/demo.ts"], {
     cwd: ROOT,
     env: {
@@ -31,6 +32,8 @@ export async function startDemo(): Promise<RunningDemo> {
       DEMO_TWILIO_PORT: String(twilio),
       DEMO_DATA_DIR: dataDirectory,
       EMBEDDED_POSTGRES_PORT: String(postgres),
+      DEMO_SMTP_PORT: String(smtp),
+      DEMO_MAILBOX_PORT: String(mailbox),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -49,6 +52,7 @@ export async function startDemo(): Promise<RunningDemo> {
     adminUrl: /Admin\s+(\S+)/.exec(output)![1]!,
     klaviyoUrl: /Klaviyo\s+(\S+)/.exec(output)![1]!,
     textsUrl: /Texts\s+(\S+)/.exec(output)![1]!,
+    emailUrl: /Email\s+(\S+)/.exec(output)![1]!,
     async stop() {
       if (demo.exitCode === null) {
         demo.kill("SIGTERM");

@@ -176,6 +176,14 @@ const failedStatuses = new Map<number, number>();
 for (const sent of everything) if (sent.status !== 200) failedStatuses.set(sent.status!, (failedStatuses.get(sent.status!) ?? 0) + 1);
 const ackTimes = acked.map((sent) => sent.ackedAt! - sent.scheduledAt).sort((a, b) => a - b);
 const percentile = (values: number[], share: number) => values[Math.min(values.length - 1, Math.floor(values.length * share))] ?? 0;
+// Where in the offer the slow acknowledgements were: a tail only in the first seconds is the cold process.
+for (let window = 0; window < SECONDS; window += 10) {
+  const inWindow = acked
+    .filter((sent) => sent.scheduledAt - wallStart >= window * 1000 && sent.scheduledAt - wallStart < (window + 10) * 1000)
+    .map((sent) => sent.ackedAt! - sent.scheduledAt)
+    .sort((a, b) => a - b);
+  log(`  offered at ${window}-${window + 10} s: ack p50 ${Math.round(percentile(inWindow, 0.5))} ms, p99 ${Math.round(percentile(inWindow, 0.99))} ms`);
+}
 log(`offered ${everything.length} in ${offeredSeconds.toFixed(1)} s, last answered ${answeredSeconds.toFixed(1)} s after the first left; ${acked.length} acknowledged; failures ${JSON.stringify(Object.fromEntries(failedStatuses))}`);
 
 // Wait for the background processing to drain (bounded: a stuck queue is reported as lost, not waited on forever).

@@ -7,7 +7,7 @@ import { mirrorOrder } from "../orders/orders.server";
  * A few weeks of conversations for the demo shop (and the admin's browser tests), so the dashboard shows trends on
  * first run: conversations on every channel, the agent's replies with their skill and product cards,
  * recommendations settled one way or the other, escalations with their reasons, staff replies, tags, card
- * interactions, Klaviyo events (a few refused, to retry), and orders placed after a recommendation. The
+ * interactions, a few Klaviyo events that Klaviyo refused (to retry), and orders placed after a recommendation. The
  * conversation rows are written as the app's modules leave them (the same columns and message parts); the orders go
  * through the app's own order mirror, so linking, attribution and recommendation outcomes are the app's.
  * Deterministic (a seeded generator), and written once per shop.
@@ -124,7 +124,8 @@ export async function seedDemoHistory(shopId: string, options: { days?: number; 
       const recent = now.getTime() - startedAt.getTime() < 2 * DAY_MS;
       const escalated = random.chance(plan.escalateChance);
       const resolved = !escalated && random.chance(plan.resolveChance);
-      const status: ConversationStatus = escalated ? (recent && random.chance(0.6) ? "escalated" : "closed") : resolved ? "resolved" : recent ? "open" : "closed";
+      // Escalations in the history were all answered and closed by the team: what waits for a person is the merchant's own.
+      const status: ConversationStatus = escalated ? "closed" : resolved ? "resolved" : recent ? "open" : "closed";
       const minutes = (at: number) => new Date(startedAt.getTime() + at * MINUTE_MS);
       const resolvedAt = resolved ? minutes(random.between(2, 40)) : null;
       const escalatedAt = escalated ? minutes(random.between(1, 5)) : null;
@@ -163,7 +164,7 @@ export async function seedDemoHistory(shopId: string, options: { days?: number; 
       if (resolvedAt) messages.push({ author: "shopper", body: "Yes, that helped", createdAt: new Date(resolvedAt.getTime() - 1000) });
       if (escalatedAt) {
         messages.push({ author: "system", body: "A person from the team will answer here.", createdAt: escalatedAt });
-        if (status === "closed") messages.push({ author: "staff", body: "Thanks for your patience. I have sent a replacement today.", createdAt: minutes(random.between(30, 300)) });
+        messages.push({ author: "staff", body: "Thanks for your patience. I have sent a replacement today.", createdAt: minutes(random.between(30, 300)) });
       }
       const lastMessageAt = messages.at(-1)!.createdAt as Date;
       const conversation = await db().conversation.create({
@@ -208,15 +209,17 @@ export async function seedDemoHistory(shopId: string, options: { days?: number; 
         }
       }
 
+      // Klaviyo (the fake in the demo) never received this history, so no event is logged as delivered; a few recent
+      // ones are logged as Klaviyo refused them, for the merchant to see why and retry.
       for (const fact of facts) {
+        if (failedEvents >= KLAVIYO_REFUSALS.length + 1 || day >= 3 || fact.kind !== "escalated") continue;
         const event = buildKlaviyoEvent(fact);
-        const refused = failedEvents < 3 && day < 3 && fact.kind === "escalated" ? KLAVIYO_REFUSALS[failedEvents++ % KLAVIYO_REFUSALS.length]! : null;
+        const refused = KLAVIYO_REFUSALS[failedEvents++ % KLAVIYO_REFUSALS.length]!;
         await db().klaviyoEvent.create({
           data: {
             shopId, conversationId: conversation.id, metric: event.metric, uniqueId: event.uniqueId, occurredAt: event.occurredAt,
             payload: event.attributes as unknown as Prisma.InputJsonValue,
-            status: refused ? "failed" : "delivered", attempts: 1, lastStatusCode: refused?.code ?? null, lastError: refused?.error ?? null,
-            deliveredAt: refused ? null : new Date(event.occurredAt.getTime() + 2000), createdAt: event.occurredAt, nextAttemptAt: event.occurredAt,
+            status: "failed", attempts: 1, lastStatusCode: refused.code, lastError: refused.error, createdAt: event.occurredAt, nextAttemptAt: event.occurredAt,
           },
         });
       }

@@ -1,0 +1,221 @@
+import type { KlaviyoEventStatus } from "@prisma/client";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Select, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
+import { requireAdminShop } from "../../admin/require-admin-shop.server";
+import { adminStrings } from "../../admin/strings";
+import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
+import { formatAgo, formatDuration } from "../../components/format";
+import { StatTile } from "../../components/StatTile";
+import { EventResult } from "./EventResult";
+import { loadEventsPage, runEventsAction } from "./events.server";
+
+const STATUS_TABS: Array<{ id: "all" | KlaviyoEventStatus; status?: KlaviyoEventStatus }> = [
+  { id: "all" },
+  { id: "pending", status: "pending" },
+  { id: "delivered", status: "delivered" },
+  { id: "failed", status: "failed" },
+];
+
+const STATUS_TONES: Record<KlaviyoEventStatus, "info" | "success" | "critical"> = { pending: "info", delivered: "success", failed: "critical" };
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdminShop(request);
+  return loadEventsPage(shop.id, new URL(request.url));
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdminShop(request);
+  return runEventsAction(shop.id, await request.formData());
+};
+
+export default function EventDeliveryLog() {
+  const { events, counts, oldestPendingAgeSeconds, klaviyo, nextCursor, now, filters, metrics, preview } = useLoaderData<typeof loader>();
+  const text = adminStrings().events;
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [params, setParams] = useSearchParams();
+  const failedEvents = events.filter((event) => event.status === "failed");
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(failedEvents);
+  const selectedTab = Math.max(0, STATUS_TABS.findIndex((tab) => tab.status === filters.status));
+  const retrying = navigation.state === "submitting";
+
+  const retry = (form: Record<string, string>) => {
+    submit(form, { method: "post" });
+    clearSelection();
+  };
+  /** The address with one filter changed, back on the first page and without a preview. */
+  const withFilter = (name: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    for (const key of ["cursor", "event"]) next.delete(key);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    return next;
+  };
+  const previewLink = (eventId: string) => {
+    const next = new URLSearchParams(params);
+    next.set("event", eventId);
+    return `/app/events?${next}`;
+  };
+
+  return (
+    <Page title={text.title} subtitle={text.subtitle} backAction={{ content: adminStrings().common.back, url: "/app" }}>
+      <BlockStack gap="400">
+        {result ? <Banner tone="success">{text.retried(result.retried, klaviyo.state === "connected")}</Banner> : null}
+        {klaviyo.state === "none" ? (
+          <Banner tone="info" title={text.notConnectedTitle} action={{ content: text.connect, url: "/app/klaviyo" }}>
+            <p>{text.notConnectedBody}</p>
+          </Banner>
+        ) : null}
+        {klaviyo.state === "needs_attention" ? (
+          <Banner tone="critical" title={text.needsAttentionTitle} action={{ content: text.reconnect, url: "/app/klaviyo" }}>
+            <p>{text.needsAttentionBody(klaviyo.statusDetail ?? "")}</p>
+          </Banner>
+        ) : null}
+        {counts.failed > 0 ? (
+          <Banner tone="warning" title={text.failedTitle(counts.failed)} action={{ content: text.retryAll, loading: retrying, onAction: () => retry({ intent: "retry-all" }) }}>
+            <p>{text.failedBody}</p>
+          </Banner>
+        ) : null}
+        <Card>
+          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+            <StatTile label={text.summary.delivered} value={counts.delivered} />
+            <StatTile label={text.summary.pending} value={counts.pending} />
+            <StatTile label={text.summary.failed} value={counts.failed} tone={counts.failed > 0 ? "critical" : undefined} />
+            <StatTile label={text.summary.oldestPending} value={oldestPendingAgeSeconds === null ? text.summary.none : formatDuration(oldestPendingAgeSeconds)} />
+          </InlineGrid>
+        </Card>
+        {preview ? (
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center" gap="200">
+                <Text as="h2" variant="headingSm">
+                  {text.previewTitle(preview.metric)}
+                </Text>
+                <InlineStack gap="200">
+                  {preview.status === "failed" ? (
+                    <Button variant="primary" loading={retrying} onClick={() => retry({ intent: "retry", eventIds: preview.id })}>
+                      {text.retryOne}
+                    </Button>
+                  ) : null}
+                  <Button url={`/app/events?${withFilter("event", undefined)}`}>{text.closePreview}</Button>
+                </InlineStack>
+              </InlineStack>
+              {preview.lastError ? (
+                <Text as="p" tone="critical">
+                  {preview.lastStatusCode ? `${preview.lastStatusCode}: ` : ""}
+                  {preview.lastError}
+                </Text>
+              ) : null}
+              <Box background="bg-surface-secondary" padding="300" borderRadius="200" overflowX="scroll">
+                <pre tabIndex={0} aria-label={text.headings.payload} style={{ margin: 0, fontSize: "0.8125rem", whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
+                  {preview.payload}
+                </pre>
+              </Box>
+            </BlockStack>
+          </Card>
+        ) : null}
+        <Card padding="0">
+          <Tabs
+            tabs={STATUS_TABS.map((tab) => ({ id: tab.id, content: text.tabs[tab.id], badge: tab.status ? String(counts[tab.status]) : undefined }))}
+            selected={selectedTab}
+            onSelect={(index) => setParams(withFilter("status", STATUS_TABS[index]?.status))}
+          />
+          <Box padding="300">
+            <InlineStack gap="300" blockAlign="end">
+              <Select
+                label={text.metric}
+                value={filters.metric ?? ""}
+                options={[{ label: text.anyMetric, value: "" }, ...metrics.map((metric) => ({ label: metric, value: metric }))]}
+                onChange={(metric) => setParams(withFilter("metric", metric || undefined))}
+              />
+              {filters.conversationId ? (
+                <Tag onRemove={() => setParams(withFilter("conversationId", undefined))}>
+                  {`${text.headings.conversation} ${filters.conversationId.slice(0, 8)}`}
+                </Tag>
+              ) : null}
+            </InlineStack>
+          </Box>
+          <IndexTable
+            resourceName={text.resource}
+            itemCount={events.length}
+            loading={navigation.state === "loading" && navigation.location.pathname === "/app/events"}
+            selectable={failedEvents.length > 0}
+            selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
+            promotedBulkActions={[{ content: text.retrySelected, onAction: () => retry({ intent: "retry", eventIds: selectedResources.join(",") }) }]}
+            headings={[
+              { title: text.headings.event },
+              { title: text.headings.conversation },
+              { title: text.headings.status },
+              { title: text.headings.attempts, alignment: "end" },
+              { title: text.headings.occurred },
+              { title: text.headings.result },
+              { title: text.headings.payload },
+            ]}
+            pagination={{
+              hasPrevious: params.has("cursor"),
+              // Cursors only lead forward: back through the history when there is one, else to the newest events.
+              onPrevious: () => (location.key !== "default" ? navigate(-1) : setParams(withFilter("cursor", undefined))),
+              hasNext: Boolean(nextCursor),
+              onNext: () => setParams(withFilter("cursor", nextCursor!)),
+            }}
+            emptyState={
+              <BlockStack inlineAlign="center" gap="200">
+                <Text as="p" variant="headingSm">
+                  {text.emptyTitle}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {text.emptyBody}
+                </Text>
+              </BlockStack>
+            }
+          >
+            {events.map((event, index) => (
+              <IndexTable.Row id={event.id} key={event.id} position={index} selected={selectedResources.includes(event.id)} hideSelectable={event.status !== "failed"}>
+                <IndexTable.Cell>
+                  <Text as="span" fontWeight="semibold">
+                    {event.metric}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {event.conversationId ? (
+                    <Link url={`/app/conversations/${event.conversationId}`} removeUnderline monochrome>
+                      {event.conversationId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    <Text as="span" tone="subdued">
+                      {text.deleted}
+                    </Text>
+                  )}
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Badge tone={STATUS_TONES[event.status]}>{text.statuses[event.status]}</Badge>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {event.attempts}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{formatAgo(event.occurredAt, now)}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <EventResult event={event} now={now} klaviyoConnected={klaviyo.state === "connected"} />
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Link url={previewLink(event.id)} accessibilityLabel={`${text.preview}: ${event.metric}`}>
+                    {text.preview}
+                  </Link>
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export const ErrorBoundary = AdminErrorBoundary;

@@ -27,6 +27,7 @@ export default function AppLayout() {
           Home
         </Link>
         <Link to="/app/conversations">Conversations</Link>
+        <Link to="/app/dashboard">Dashboard</Link>
         <Link to="/app/klaviyo">Klaviyo</Link>
         <Link to="/app/events">Event delivery</Link>
       </NavMenu>

@@ -2,7 +2,7 @@ import { Channel } from "@prisma/client";
 import { z } from "zod";
 import { dashboardFigures } from "../../analytics/dashboard.server";
 
-export const RANGES = ["7", "28", "90"] as const;
+import { RANGES } from "./ranges";
 const DAY_MS = 86_400_000;
 
 // A hand-edited address falls back to the default range and all channels.

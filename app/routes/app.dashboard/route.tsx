@@ -10,7 +10,8 @@ import { ClientOnly } from "../../components/ClientOnly";
 import { formatDuration, formatMoney, formatPercent } from "../../components/format";
 import { StatTile } from "../../components/StatTile";
 import { ConversationsPerDayChart, SkillsChart } from "./Charts.client";
-import { loadDashboard, RANGES } from "./dashboard.server";
+import { loadDashboard } from "./dashboard.server";
+import { RANGES } from "./ranges";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
 

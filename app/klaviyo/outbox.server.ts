@@ -147,12 +147,6 @@ export async function deliveryLogEvent(shopId: string, eventId: string) {
   });
 }
 
-/** The metrics the shop's log holds, for the log's filter. */
-export async function deliveryLogMetrics(shopId: string): Promise<string[]> {
-  const groups = await db().klaviyoEvent.groupBy({ by: ["metric"], where: { shopId }, orderBy: { metric: "asc" } });
-  return groups.map((group) => group.metric);
-}
-
 /** What the admin's home and delivery log summarise: events per status and how long the oldest has waited. */
 export async function deliverySummary(shopId: string) {
   const [groups, oldestPending] = await Promise.all([

@@ -92,7 +92,7 @@ export const en = {
     statuses: { pending: "Pending", delivered: "Delivered", failed: "Failed" },
     headings: { event: "Event", conversation: "Conversation", status: "Status", attempts: "Attempts", occurred: "Occurred", result: "Result", payload: "Payload" },
     metric: "Event",
-    anyMetric: "All events",
+    onlyMetric: (metric: string) => `Show only ${metric} events`,
     deleted: "Deleted",
     preview: "Preview",
     previewTitle: (metric: string) => `What the app sends to Klaviyo: ${metric}`,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { adminStrings } from "../../admin/strings";
 import { connectionStatus } from "../../klaviyo/connection.server";
-import { deliveryLogEvent, deliveryLogMetrics, deliverySummary, listDeliveryLog, retryFailedEvents } from "../../klaviyo/outbox.server";
+import { deliveryLogEvent, deliverySummary, listDeliveryLog, retryFailedEvents } from "../../klaviyo/outbox.server";
 
 // A hand-edited address drops the part it cannot read and shows the rest, rather than an error.
 const logQuery = z.object({
@@ -22,18 +22,16 @@ const retryInput = z.discriminatedUnion("intent", [
 
 export async function loadEventsPage(shopId: string, url: URL) {
   const { event: previewId, ...filters } = logQuery.parse(Object.fromEntries(url.searchParams));
-  const [log, summary, klaviyo, metrics, preview] = await Promise.all([
+  const [log, summary, klaviyo, preview] = await Promise.all([
     listDeliveryLog(shopId, filters),
     deliverySummary(shopId),
     connectionStatus(shopId),
-    deliveryLogMetrics(shopId),
     previewId ? deliveryLogEvent(shopId, previewId) : null,
   ]);
   const { cursor: _cursor, ...shownFilters } = filters;
   return {
     now: new Date().toISOString(),
     filters: shownFilters,
-    metrics,
     counts: summary.counts,
     oldestPendingAgeSeconds: summary.oldestPendingAgeSeconds,
     klaviyo: { state: klaviyo.state, statusDetail: klaviyo.statusDetail },

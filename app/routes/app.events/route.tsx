@@ -1,7 +1,7 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Select, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
 import { adminStrings } from "../../admin/strings";
 import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
@@ -30,7 +30,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function EventDeliveryLog() {
-  const { events, counts, oldestPendingAgeSeconds, klaviyo, nextCursor, now, filters, metrics, preview } = useLoaderData<typeof loader>();
+  const { events, counts, oldestPendingAgeSeconds, klaviyo, nextCursor, now, filters, preview } = useLoaderData<typeof loader>();
   const text = adminStrings().events;
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -124,21 +124,16 @@ export default function EventDeliveryLog() {
             selected={selectedTab}
             onSelect={(index) => setParams(withFilter("status", STATUS_TABS[index]?.status))}
           />
-          <Box padding="300">
-            <InlineStack gap="300" blockAlign="end">
-              <Select
-                label={text.metric}
-                value={filters.metric ?? ""}
-                options={[{ label: text.anyMetric, value: "" }, ...metrics.map((metric) => ({ label: metric, value: metric }))]}
-                onChange={(metric) => setParams(withFilter("metric", metric || undefined))}
-              />
-              {filters.conversationId ? (
-                <Tag onRemove={() => setParams(withFilter("conversationId", undefined))}>
-                  {`${text.headings.conversation} ${filters.conversationId.slice(0, 8)}`}
-                </Tag>
-              ) : null}
-            </InlineStack>
-          </Box>
+          {filters.metric || filters.conversationId ? (
+            <Box padding="300">
+              <InlineStack gap="200">
+                {filters.metric ? <Tag onRemove={() => setParams(withFilter("metric", undefined))}>{`${text.metric}: ${filters.metric}`}</Tag> : null}
+                {filters.conversationId ? (
+                  <Tag onRemove={() => setParams(withFilter("conversationId", undefined))}>{`${text.headings.conversation} ${filters.conversationId.slice(0, 8)}`}</Tag>
+                ) : null}
+              </InlineStack>
+            </Box>
+          ) : null}
           <IndexTable
             resourceName={text.resource}
             itemCount={events.length}
@@ -177,9 +172,12 @@ export default function EventDeliveryLog() {
             {events.map((event, index) => (
               <IndexTable.Row id={event.id} key={event.id} position={index} selected={selectedResources.includes(event.id)} hideSelectable={event.status !== "failed"}>
                 <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">
-                    {event.metric}
-                  </Text>
+                  {/* The metric is the log's filter: following it shows only that event's rows. */}
+                  <Link url={`/app/events?${withFilter("metric", event.metric)}`} removeUnderline monochrome accessibilityLabel={text.onlyMetric(event.metric)}>
+                    <Text as="span" fontWeight="semibold">
+                      {event.metric}
+                    </Text>
+                  </Link>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   {event.conversationId ? (

@@ -50,7 +50,9 @@ function fromApp(url: string) {
 
 /** The embedded admin in a merchant's browser (a valid session token), collecting the app's script and request errors. */
 async function openAdmin(adminPath: string, width = 1280) {
-  const page = await browser.newPage({ viewport: { width, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+  // axe-core needs a page of its own context.
+  const context = await browser.newContext({ viewport: { width, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+  const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
@@ -85,13 +87,13 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     await expect.poll(() => urgentRow.count()).toBe(1);
     expect(await urgentRow.getByText("New", { exact: true }).count()).toBe(1);
 
+    await shot(page, "admin-data-conversations");
     // "Last activity" used to be cut off at 1280 px: its header and cells must end inside the table's visible area.
     const scroller = page.locator(".Polaris-IndexTable__ScrollContainer, .Polaris-IndexTable-ScrollContainer").first();
     const visible = (await scroller.boundingBox()) ?? (await page.locator("table").first().boundingBox())!;
     const header = await page.getByRole("columnheader", { name: "Last activity" }).boundingBox();
     expect(header!.x + header!.width).toBeLessThanOrEqual(visible.x + visible.width + 1);
     expect(await scroller.evaluate((element) => element.scrollWidth <= element.clientWidth + 1)).toBe(true);
-    await shot(page, "admin-data-conversations");
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByLabel("Search messages or shopper").fill("charged twice");
@@ -190,10 +192,10 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     for (const adminPath of ["/app/conversations", "/app/dashboard", "/app/events"]) {
       const { page, problems } = await openAdmin(adminPath, 390);
       await expect.poll(() => page.locator(".Polaris-Page").count()).toBeGreaterThan(0);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), adminPath).toBe(true);
       await shot(page, `admin-data-narrow${adminPath.replaceAll("/", "-")}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), adminPath).toBe(true);
       expect(problems).toEqual([]);
-      await page.close();
+      await page.context().close();
     }
   });
 });

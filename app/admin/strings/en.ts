@@ -143,6 +143,7 @@ export const en = {
     conversationsWithAddToCart: (n: number) => `in ${plural(n, "conversation", "conversations")}`,
     perDayTitle: "Conversations per day by channel",
     day: "Day",
+    showAsTable: "Show the numbers as a table",
     skillsTitle: "Skill performance",
     skill: "Skill",
     volume: "Conversations",

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
@@ -8,6 +8,8 @@ import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
 import { StatusBadge } from "../../conversations/StatusBadge";
 import { loadConversationPage, runConversationAction } from "./conversation.server";
 import { Transcript } from "./Transcript";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.shopper} · ${adminStrings().conversations.title}` : adminStrings().conversations.title }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);

@@ -1,7 +1,7 @@
 import type { ConversationStatus } from "@prisma/client";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Page, Tabs, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Page, Tabs, Text, useBreakpoints } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
 import { adminStrings } from "../../admin/strings";
 import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
@@ -17,6 +17,8 @@ const TABS: Array<{ id: keyof ReturnType<typeof adminStrings>["conversations"]["
   { id: "resolved", status: "resolved" },
   { id: "closed", status: "closed" },
 ];
+
+export const meta: MetaFunction = () => [{ title: adminStrings().conversations.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
@@ -50,6 +52,8 @@ export default function Conversations() {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const location = useLocation();
+  // Phones get Polaris' condensed list (one stacked row per conversation) instead of a table to scroll sideways.
+  const { smDown } = useBreakpoints();
   const selected = Math.max(0, TABS.findIndex((tab) => tab.status === filters.status));
   const filtered = Boolean(filters.q || filters.channel || filters.skill || filters.tag || filters.from || filters.to);
   const withoutCursor = () => {
@@ -59,7 +63,7 @@ export default function Conversations() {
   };
 
   return (
-    <Page title={text.conversations.title}>
+    <Page title={text.conversations.title} fullWidth>
       <BlockStack gap="400">
         <Card>
           <InboxFilters key={location.search} values={filters} skills={facets.skills} tags={facets.tags} />
@@ -84,6 +88,7 @@ export default function Conversations() {
             resourceName={text.conversations.resource}
             itemCount={conversations.length}
             selectable={false}
+            condensed={smDown}
             loading={navigation.state === "loading" && navigation.location.pathname === "/app/conversations"}
             emptyState={
               filtered ? (
@@ -126,9 +131,11 @@ export default function Conversations() {
               >
                 <IndexTable.Cell>
                   <InlineStack gap="150" blockAlign="center" wrap={false}>
-                    <Text as="span" fontWeight="semibold">
-                      {conversation.shopper}
-                    </Text>
+                    <Box maxWidth="14rem">
+                      <Text as="span" fontWeight="semibold" truncate>
+                        {conversation.shopper}
+                      </Text>
+                    </Box>
                     {conversation.awaitingFirstReply ? (
                       <span title={text.conversations.newEscalationHint}>
                         <Badge tone="critical" progress="incomplete">
@@ -140,7 +147,7 @@ export default function Conversations() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   {/* The message is the one cell that may shrink: a fixed width with an ellipsis keeps every other column on screen at 1280 px. */}
-                  <Box maxWidth="22rem">
+                  <Box maxWidth="18rem">
                     <Text as="span" truncate>
                       {conversation.lastMessage}
                     </Text>

@@ -4,7 +4,9 @@ import { adminStrings } from "../../admin/strings";
 
 /**
  * The dashboard's charts (Polaris Viz). A `.client` module: Remix leaves it out of the server build, and the page
- * draws it only after hydration (the charts measure the DOM); the same numbers are in the tables beside them.
+ * draws it only after hydration (the charts measure the DOM). Polaris Viz's SVG is not readable by screen readers
+ * (axe flags its list roles and unlabelled points), so the charts are hidden from them and the same numbers are in
+ * the tables beside them.
  */
 export function ConversationsPerDayChart({ perDay }: { perDay: Array<{ day: string; channel: Channel; conversations: number }> }) {
   const channels = [...new Set(perDay.map((row) => row.channel))];
@@ -14,7 +16,7 @@ export function ConversationsPerDayChart({ perDay }: { perDay: Array<{ day: stri
   }));
   return (
     <PolarisVizProvider>
-      <div style={{ height: 280 }}>
+      <div style={{ height: 280 }} aria-hidden="true">
         <LineChart data={data} theme="Light" isAnimated={false} />
       </div>
     </PolarisVizProvider>
@@ -30,7 +32,7 @@ export function SkillsChart({ skills }: { skills: Array<{ skill: string | null; 
   ];
   return (
     <PolarisVizProvider>
-      <div style={{ height: 240 }}>
+      <div style={{ height: 240 }} aria-hidden="true">
         <BarChart data={data} theme="Light" isAnimated={false} />
       </div>
     </PolarisVizProvider>

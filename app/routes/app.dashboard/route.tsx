@@ -1,5 +1,5 @@
 import type { Channel } from "@prisma/client";
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, SkeletonBodyText, Spinner, Text } from "@shopify/polaris";
@@ -14,6 +14,8 @@ import { loadDashboard } from "./dashboard.server";
 import { RANGES } from "./ranges";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
+
+export const meta: MetaFunction = () => [{ title: adminStrings().dashboard.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
@@ -83,6 +85,7 @@ export default function Dashboard() {
                     {text.perDayTitle}
                   </Text>
                   <ClientOnly fallback={<SkeletonBodyText lines={8} />}>{() => <ConversationsPerDayChart perDay={figures.perDay} />}</ClientOnly>
+                  <PerDayTable perDay={figures.perDay} />
                 </BlockStack>
               </Card>
               <Layout>
@@ -113,6 +116,23 @@ export default function Dashboard() {
         )}
       </BlockStack>
     </Page>
+  );
+}
+
+function PerDayTable({ perDay }: { perDay: Array<{ day: string; channel: Channel; conversations: number }> }) {
+  const text = adminStrings();
+  const channels = [...new Set(perDay.map((row) => row.channel))];
+  const days = [...new Set(perDay.map((row) => row.day))];
+  const count = new Map(perDay.map((row) => [`${row.day}|${row.channel}`, row.conversations]));
+  return (
+    <details>
+      <summary>{text.dashboard.showAsTable}</summary>
+      <DataTable
+        columnContentTypes={["text", ...channels.map(() => "numeric" as const)]}
+        headings={[text.dashboard.day, ...channels.map((channel) => text.channels[channel])]}
+        rows={days.map((day) => [day, ...channels.map((channel) => count.get(`${day}|${channel}`) ?? 0)])}
+      />
+    </details>
   );
 }
 

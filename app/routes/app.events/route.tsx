@@ -1,5 +1,5 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
@@ -18,6 +18,8 @@ const STATUS_TABS: Array<{ id: "all" | KlaviyoEventStatus; status?: KlaviyoEvent
 ];
 
 const STATUS_TONES: Record<KlaviyoEventStatus, "info" | "success" | "critical"> = { pending: "info", delivered: "success", failed: "critical" };
+
+export const meta: MetaFunction = () => [{ title: adminStrings().events.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);

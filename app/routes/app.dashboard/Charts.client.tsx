@@ -6,8 +6,9 @@ import { adminStrings } from "../../admin/strings";
  * The dashboard's charts (Polaris Viz). A `.client` module: Remix leaves it out of the server build, and the page
  * draws it only after hydration (the charts measure the DOM). Polaris Viz's SVG is not readable by screen readers
  * (axe flags its list roles and unlabelled points), so the charts are hidden from them and the same numbers are in
- * the tables beside them.
+ * the tables beside them. `inert` keeps its tooltips' focus targets out of the keyboard order too.
  */
+const HIDDEN_FROM_ASSISTIVE_TECHNOLOGY = { "aria-hidden": true, inert: "" } as const;
 export function ConversationsPerDayChart({ perDay }: { perDay: Array<{ day: string; channel: Channel; conversations: number }> }) {
   const channels = [...new Set(perDay.map((row) => row.channel))];
   const data = channels.map((channel) => ({
@@ -16,7 +17,7 @@ export function ConversationsPerDayChart({ perDay }: { perDay: Array<{ day: stri
   }));
   return (
     <PolarisVizProvider>
-      <div style={{ height: 280 }} aria-hidden="true">
+      <div style={{ height: 280 }} {...HIDDEN_FROM_ASSISTIVE_TECHNOLOGY}>
         <LineChart data={data} theme="Light" isAnimated={false} />
       </div>
     </PolarisVizProvider>
@@ -32,7 +33,7 @@ export function SkillsChart({ skills }: { skills: Array<{ skill: string | null; 
   ];
   return (
     <PolarisVizProvider>
-      <div style={{ height: 240 }} aria-hidden="true">
+      <div style={{ height: 240 }} {...HIDDEN_FROM_ASSISTIVE_TECHNOLOGY}>
         <BarChart data={data} theme="Light" isAnimated={false} />
       </div>
     </PolarisVizProvider>

@@ -175,11 +175,13 @@ export default function EventDeliveryLog() {
               <IndexTable.Row id={event.id} key={event.id} position={index} selected={selectedResources.includes(event.id)} hideSelectable={event.status !== "failed"}>
                 <IndexTable.Cell>
                   {/* The metric is the log's filter: following it shows only that event's rows. */}
-                  <Link url={`/app/events?${withFilter("metric", event.metric)}`} removeUnderline monochrome accessibilityLabel={text.onlyMetric(event.metric)}>
-                    <Text as="span" fontWeight="semibold">
-                      {event.metric}
-                    </Text>
-                  </Link>
+                  <span onClick={(click) => click.stopPropagation()}>
+                    <Link url={`/app/events?${withFilter("metric", event.metric)}`} removeUnderline monochrome accessibilityLabel={text.onlyMetric(event.metric)}>
+                      <Text as="span" fontWeight="semibold">
+                        {event.metric}
+                      </Text>
+                    </Link>
+                  </span>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   {event.conversationId ? (
@@ -205,9 +207,12 @@ export default function EventDeliveryLog() {
                   <EventResult event={event} now={now} klaviyoConnected={klaviyo.state === "connected"} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Link url={previewLink(event.id)} accessibilityLabel={`${text.preview}: ${event.metric}`}>
-                    {text.preview}
-                  </Link>
+                  {/* A click inside a selectable row would also toggle its selection: the link keeps its click to itself. */}
+                  <span onClick={(click) => click.stopPropagation()}>
+                    <Link url={previewLink(event.id)} accessibilityLabel={`${text.preview}: ${event.metric}`}>
+                      {text.preview}
+                    </Link>
+                  </span>
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
 import { adminStrings } from "../../admin/strings";
 import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
-import { StatusBadge } from "../../conversations/StatusBadge";
+import { ConversationStatusBadge } from "../../components/ConversationStatusBadge";
 import { loadConversationPage, runConversationAction } from "./conversation.server";
 import { Transcript } from "./Transcript";
 
@@ -40,7 +40,7 @@ export default function ConversationPage() {
   return (
     <Page
       title={conversation.shopper}
-      titleMetadata={<StatusBadge status={conversation.status} />}
+      titleMetadata={<ConversationStatusBadge status={conversation.status} />}
       subtitle={adminStrings().channels[conversation.channel]}
       backAction={{ content: text.back, url: "/app/conversations" }}
     >

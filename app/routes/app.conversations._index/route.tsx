@@ -7,7 +7,7 @@ import { adminStrings } from "../../admin/strings";
 import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
 import { formatAgo } from "../../components/format";
 import { conversationCounts, inboxFacets, listConversations, parseInboxQuery, shopperLabel } from "../../conversations/inbox.server";
-import { StatusBadge } from "../../conversations/StatusBadge";
+import { ConversationStatusBadge } from "../../components/ConversationStatusBadge";
 import { InboxFilters } from "./InboxFilters";
 
 const TABS: Array<{ id: keyof ReturnType<typeof adminStrings>["conversations"]["tabs"]; status?: ConversationStatus }> = [
@@ -154,7 +154,7 @@ export default function Conversations() {
                   </Box>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <StatusBadge status={conversation.status} />
+                  <ConversationStatusBadge status={conversation.status} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Badge>{text.channels[conversation.channel]}</Badge>

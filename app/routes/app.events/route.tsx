@@ -1,12 +1,13 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
 import { adminStrings } from "../../admin/strings";
 import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
 import { formatAgo, formatDuration } from "../../components/format";
 import { StatTile } from "../../components/StatTile";
+import { EventPreview } from "./EventPreview";
 import { EventResult } from "./EventResult";
 import { loadEventsPage, runEventsAction } from "./events.server";
 
@@ -90,36 +91,7 @@ export default function EventDeliveryLog() {
             <StatTile label={text.summary.oldestPending} value={oldestPendingAgeSeconds === null ? text.summary.none : formatDuration(oldestPendingAgeSeconds)} />
           </InlineGrid>
         </Card>
-        {preview ? (
-          <Card>
-            <BlockStack gap="300">
-              <InlineStack align="space-between" blockAlign="center" gap="200">
-                <Text as="h2" variant="headingSm">
-                  {text.previewTitle(preview.metric)}
-                </Text>
-                <InlineStack gap="200">
-                  {preview.status === "failed" ? (
-                    <Button variant="primary" loading={retrying} onClick={() => retry({ intent: "retry", eventIds: preview.id })}>
-                      {text.retryOne}
-                    </Button>
-                  ) : null}
-                  <Button url={`/app/events?${withFilter("event", undefined)}`}>{text.closePreview}</Button>
-                </InlineStack>
-              </InlineStack>
-              {preview.lastError ? (
-                <Text as="p" tone="critical">
-                  {preview.lastStatusCode ? `${preview.lastStatusCode}: ` : ""}
-                  {preview.lastError}
-                </Text>
-              ) : null}
-              <Box background="bg-surface-secondary" padding="300" borderRadius="200" overflowX="scroll">
-                <pre tabIndex={0} aria-label={text.headings.payload} style={{ margin: 0, fontSize: "0.8125rem", whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-                  {preview.payload}
-                </pre>
-              </Box>
-            </BlockStack>
-          </Card>
-        ) : null}
+        {preview ? <EventPreview preview={preview} retrying={retrying} onRetry={() => retry({ intent: "retry", eventIds: preview.id })} closeUrl={`/app/events?${withFilter("event", undefined)}`} /> : null}
         <Card padding="0">
           <Tabs
             tabs={STATUS_TABS.map((tab) => ({ id: tab.id, content: text.tabs[tab.id], badge: tab.status ? String(counts[tab.status]) : undefined }))}

@@ -12,7 +12,7 @@ import { mirrorOrder } from "../orders/orders.server";
  * through the app's own order mirror, so linking, attribution and recommendation outcomes are the app's.
  * Deterministic (a seeded generator), and written once per shop.
  */
-export const DEMO_HISTORY_PREFIX = "demo-history-";
+const DEMO_HISTORY_PREFIX = "demo-history-";
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
@@ -93,7 +93,7 @@ function channelFor(roll: number): Channel {
   return "web_chat";
 }
 
-export async function hasDemoHistory(shopId: string) {
+async function hasDemoHistory(shopId: string) {
   return (await db().shopper.count({ where: { shopId, anonymousId: { startsWith: DEMO_HISTORY_PREFIX } } })) > 0;
 }
 

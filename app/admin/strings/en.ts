@@ -66,6 +66,7 @@ export const en = {
     resolve: "Mark resolved",
     resolveHelp: "The agent's answer settled it: Klaviyo hears Conversation Resolved.",
     resolved: "Conversation marked resolved",
+    resolveOnlyOpen: "Only an open conversation can be marked resolved; close a conversation your team handled.",
     close: "Close conversation",
     closed: "Conversation closed",
     shopper: "Shopper",

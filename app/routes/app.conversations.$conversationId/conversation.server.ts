@@ -7,7 +7,11 @@ import { adminStrings } from "../../admin/strings";
 
 /** Parts the admin shows; a part that no longer matches the contract (older data) is left out, never an error. */
 function readableParts(parts: unknown): MessagePart[] {
-  return Array.isArray(parts) ? parts.flatMap((part) => { const parsed = messagePart.safeParse(part); return parsed.success ? [parsed.data] : []; }) : [];
+  if (!Array.isArray(parts)) return [];
+  return parts.flatMap((part) => {
+    const parsed = messagePart.safeParse(part);
+    return parsed.success ? [parsed.data] : [];
+  });
 }
 
 export async function loadConversationPage(shopId: string, conversationId: string) {
@@ -70,9 +74,11 @@ export async function runConversationAction(shopId: string, conversationId: stri
       case "close":
         await closeConversation({ shopId, conversationId });
         return { intent: "close", error: null, done: text.closed };
-      case "resolve":
-        await resolveConversation({ shopId, conversationId });
-        return { intent: "resolve", error: null, done: text.resolved };
+      case "resolve": {
+        // Only an open conversation is the agent's to resolve: one waiting for a person is closed by the team.
+        const { resolved } = await resolveConversation({ shopId, conversationId });
+        return resolved ? { intent: "resolve", error: null, done: text.resolved } : { intent: "resolve", error: text.resolveOnlyOpen, done: null };
+      }
       case "classify":
         await classifyConversation({ shopId, conversationId, skill: parsed.data.skill, tags: parsed.data.tags });
         return { intent: "classify", error: null, done: text.saved };

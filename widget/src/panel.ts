@@ -242,12 +242,12 @@ function mountPanel(host: PanelHost): PanelControls {
     return item;
   }
 
-  /** For the merchant's dashboard; keepalive so a click that leaves the page still arrives. Best effort. */
+  /** For the merchant's dashboard, best effort; a link click leaves the page, so that one is sent keepalive. */
   function reportCard(productId: string, kind: "add_to_cart" | "product_click") {
     if (!conversationId) return;
     fetch(endpoints.cardInteraction(proxyPath, conversationId), {
       method: "POST",
-      keepalive: true,
+      keepalive: kind === "product_click",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ anonymousId: shopperId, productId, kind }),
     }).catch(() => {});

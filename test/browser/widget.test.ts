@@ -61,8 +61,8 @@ describe("the storefront widget in a real browser", () => {
     await addButtons.first().click();
     await expect.poll(() => chat(page).getByRole("status").filter({ hasText: "Added to your cart." }).count()).toBe(1);
     const report = await reported;
+    // 200 is a recorded (or already recorded) interaction; the widget does not read the body, so neither does the test.
     expect(report.status()).toBe(200);
-    expect(await report.json()).toEqual({ recorded: true });
     expect(JSON.parse(report.request().postData() ?? "{}")).toMatchObject({ kind: "add_to_cart" });
     await page.screenshot({ path: path.join(SCREENSHOTS, "widget-cards.png") });
     const conversationId = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith("customer-agent:conversation:"))?.[1]);

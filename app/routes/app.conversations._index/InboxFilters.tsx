@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { Button, InlineGrid, InlineStack, Select, TextField } from "@shopify/polaris";
+import { Box, Button, InlineGrid, InlineStack, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { adminStrings } from "../../admin/strings";
 
@@ -38,14 +38,14 @@ export function InboxFilters({ values, skills, tags }: { values: InboxFilterValu
         <TextField label={text.conversations.filters.from} name="from" type="date" value={from} onChange={setFrom} autoComplete="off" />
         <TextField label={text.conversations.filters.to} name="to" type="date" value={to} onChange={setTo} autoComplete="off" />
       </InlineGrid>
-      <InlineStack gap="200" align="end">
-        <div style={{ marginBlockStart: "var(--p-space-300)", display: "flex", gap: "var(--p-space-200)" }}>
+      <Box paddingBlockStart="300">
+        <InlineStack gap="200" align="end">
           {filtered ? <Button url={values.status ? `/app/conversations?status=${values.status}` : "/app/conversations"}>{text.common.clearFilters}</Button> : null}
           <Button submit variant="primary">
             {text.conversations.filters.apply}
           </Button>
-        </div>
-      </InlineStack>
+        </InlineStack>
+      </Box>
     </Form>
   );
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { Readable } from "node:stream";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type RequestHandler } from "express";
@@ -30,7 +31,8 @@ export interface AppServerOptions {
  * (embedded when DATABASE_URL is unset), listen with /healthz, /readyz and /metrics only (so an orchestrator sees
  * a live process that is not ready yet), migrate, and only then load the app, whose modules read the config.
  * Health, readiness and metrics are served here, before the Remix app: they are for the platform, not for Shopify,
- * so no Shopify authentication applies, and they answer while the app itself is not loaded yet.
+ * so no Shopify authentication applies, and they answer while the app itself is not loaded yet. Shopify's webhooks
+ * are answered here too, by the app's own intake (app/webhooks), without Remix's per-request routing (ADR 005).
  */
 export async function startAppServer(options: AppServerOptions = {}): Promise<RunningApp> {
   const settings = parseConfig(process.env);
@@ -47,6 +49,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   const readiness = new Readiness({ databaseUrl, workers: settings.WORKERS === "on" });
 
   let routeOf = (_pathname: string) => "unmatched";
+  let webhooks: ((request: Request) => Promise<Response> | null) | undefined;
   let remix: RequestHandler = (_request, response) => {
     response.status(503).set("Retry-After", "5").type("text/plain").send("Starting");
   };
@@ -58,6 +61,15 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.get("/metrics", metricsEndpoint(settings.METRICS_TOKEN));
   app.use("/assets", express.static(path.resolve(import.meta.dirname, "build/client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve(import.meta.dirname, "build/client"), { maxAge: "1h" }));
+  app.post("/webhooks/*", (request, response, next) => {
+    const answer = webhooks?.(webhookRequest(request));
+    if (!answer) return next();
+    // One series per topic: every path that gets here is one of shopify.app.toml's topics.
+    response.locals.route = request.path;
+    answer.then(async (result) => {
+      response.status(result.status).set(Object.fromEntries(result.headers)).end(Buffer.from(await result.arrayBuffer()));
+    }, next);
+  });
   app.all("*", (request, response, next) => remix(request, response, next));
 
   const server: Server = createServer(app);
@@ -67,10 +79,17 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 
   await applyMigrations(databaseUrl);
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild & {
-    entry: { module: { startBackgroundWork(): Promise<{ stop(): Promise<void>; isRunning(): boolean }>; closeConnections(): Promise<void> } };
+    entry: {
+      module: {
+        startBackgroundWork(): Promise<{ stop(): Promise<void>; isRunning(): boolean }>;
+        closeConnections(): Promise<void>;
+        handleWebhookRequest(request: Request): Promise<Response> | null;
+      };
+    };
   };
   routeOf = routePatternMatcher(build.routes);
   remix = createRequestHandler({ build, mode: process.env.NODE_ENV });
+  webhooks = build.entry.module.handleWebhookRequest;
   const background = settings.WORKERS === "on" ? await build.entry.module.startBackgroundWork() : undefined;
   if (background) readiness.backgroundStarted(() => background.isRunning());
 
@@ -93,6 +112,20 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
       return stopping;
     },
   };
+}
+
+/** The delivery as a fetch Request with the headers the intake reads: Shopify's own and the body's length and type. */
+function webhookRequest(request: express.Request): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === "string" && (name.startsWith("x-shopify-") || name.startsWith("content-"))) headers.set(name, value);
+  }
+  return new Request(new URL(request.originalUrl, "http://localhost"), {
+    method: "POST",
+    headers,
+    body: Readable.toWeb(request) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  } as RequestInit);
 }
 
 /**

@@ -30,6 +30,12 @@ describe("configuration", () => {
     expect(message).not.toContain("SHOPIFY_API_KEY");
   });
 
+  it("sends SMS and WhatsApp to Twilio's API unless TWILIO_API_URL names another, which must be a URL", () => {
+    expect(parseConfig(valid).TWILIO_API_URL).toBe("https://api.twilio.com");
+    expect(parseConfig({ ...valid, TWILIO_API_URL: "http://127.0.0.1:4020" }).TWILIO_API_URL).toBe("http://127.0.0.1:4020");
+    expect(() => parseConfig({ ...valid, TWILIO_API_URL: "api.twilio.com" })).toThrow(/TWILIO_API_URL:/);
+  });
+
   it("treats blank values copied from .env.example as unset", () => {
     expect(parseConfig({ ...valid, DATABASE_URL: "", KLAVIYO_CLIENT_ID: "" }).DATABASE_URL).toBeUndefined();
   });

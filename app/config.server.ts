@@ -58,6 +58,10 @@ const environmentSchema = z.object({
   AGENT_LLM_TOKEN_BUDGET: z.coerce.number().int().min(1000).default(30_000),
   /** Quiet time after a successful answer before the agent counts the conversation resolved. */
   AGENT_QUIET_RESOLUTION_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** Twilio's REST API base (SMS and WhatsApp replies); the local fake in tests and the demo. */
+  TWILIO_API_URL: z.url().default("https://api.twilio.com"),
+  /** Per request towards Twilio; a slower answer counts as a temporary failure and the reply is retried. */
+  TWILIO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DEMO_MODE: booleanFlag,
 });
 

@@ -9,6 +9,7 @@ import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startBackgroundWork } from "./jobs/background.server";
+export { handleWebhookRequest } from "./webhooks/receive.server";
 
 /** The instance's connections (the pool, pg-boss's), ended on shutdown before an embedded database stops. */
 export async function closeConnections() {

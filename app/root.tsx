@@ -1,4 +1,8 @@
+import type { MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+/** Every page has a title (pages name themselves; this is the fallback). */
+export const meta: MetaFunction = () => [{ title: "Customer Agent" }];
 
 export default function App() {
   return (

@@ -107,6 +107,9 @@ console.log(
     errors: results.errors,
     polls: results.polls,
     products,
+    p95_ms_by_message: Object.fromEntries(
+      Object.entries(results.latenciesByMessage).map(([message, values]) => [message, percentile(values.sort((a, b) => a - b), 95)]),
+    ),
     shoppers: SHOPPERS,
     duration_s: DURATION_S,
   }),

@@ -1,7 +1,8 @@
 import { syncCatalog } from "../app/catalog/sync.server";
+import { readChannelSettings, saveChannelSettings } from "../app/channels/settings.server";
 import { db } from "../app/db.server";
 import { seedDemoHistory } from "../app/demo/demo-history.server";
-import { DEMO_KLAVIYO_API_KEY, DEMO_SHOP_ACCESS_TOKEN } from "../app/demo/demo-mode.server";
+import { DEMO_KLAVIYO_API_KEY, DEMO_SHOP_ACCESS_TOKEN, DEMO_TWILIO } from "../app/demo/demo-mode.server";
 import { createFaqEntry, listFaqEntries } from "../app/knowledge/faq.server";
 import { syncPolicies } from "../app/knowledge/policies.server";
 import { connectWithApiKey } from "../app/klaviyo/connection.server";
@@ -17,7 +18,7 @@ import { DEMO_FAQ } from "./demo-faq";
  * through the real key check (the fake, unless KLAVIYO_API_URL names a real account, in which case the merchant
  * connects from the admin).
  */
-export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlaviyo: boolean }) {
+export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlaviyo: boolean; connectTwilio?: boolean }) {
   const domain = catalog.shop.myshopifyDomain;
   const shop = await db().shop.upsert({
     where: { domain },
@@ -41,6 +42,11 @@ export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlavi
   if (options.connectKlaviyo && !(await db().klaviyoConnection.findUnique({ where: { shopId: shop.id } }))) {
     const result = await connectWithApiKey(shop.id, DEMO_KLAVIYO_API_KEY);
     if (!result.ok) throw new Error(`Demo Klaviyo connection failed: ${result.message}`);
+  }
+  // SMS and WhatsApp on the fake Twilio's demo account, set once, as a merchant would on the Channels page.
+  if (options.connectTwilio && !(await readChannelSettings(shop.id))) {
+    const result = await saveChannelSettings(shop.id, { twilioAccountSid: DEMO_TWILIO.accountSid, twilioAuthToken: DEMO_TWILIO.authToken, smsNumber: DEMO_TWILIO.smsNumber, whatsappNumber: DEMO_TWILIO.whatsappNumber });
+    if (!result.ok) throw new Error(`Demo channel settings failed: ${JSON.stringify(result.errors)}`);
   }
   return { products, orders, policies };
 }

@@ -92,6 +92,7 @@ export async function runAgentTurn(shopperMessageId: string, options: TurnOption
     loggedInCustomerId: shopper.shopifyCustomerId && conversation.channel === "web_chat" ? shopper.shopifyCustomerId : null,
     history: input.history,
     tools: options.tools,
+    persona: settings.persona,
   };
 
   // Rules first: a matching rule hands off before any brain speaks.

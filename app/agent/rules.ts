@@ -86,6 +86,44 @@ export function matchEscalationRule<Rule extends { name: string; condition: unkn
   return null;
 }
 
+/** Why a rule fired, in terms a merchant can check against the message. */
+export type RuleMatchReason =
+  | { kind: "phrases"; phrase: string }
+  | { kind: "intents"; intents: Intent[] }
+  | { kind: "negative-sentiment"; sentiment: number; threshold: number }
+  | { kind: "other" };
+
+function reasonFor(condition: RuleCondition, signals: EscalationSignals): RuleMatchReason {
+  switch (condition.kind) {
+    case "phrases": {
+      const text = fold(signals.text);
+      return { kind: "phrases", phrase: condition.phrases.find((phrase) => matchesPhrase(text, phrase)) ?? condition.phrases[0]! };
+    }
+    case "intents":
+      return { kind: "intents", intents: condition.intents.filter((intent) => signals.intents.includes(intent)) };
+    case "negative-sentiment":
+      return { kind: "negative-sentiment", sentiment: signals.sentiment, threshold: condition.threshold };
+    default:
+      return { kind: "other" };
+  }
+}
+
+/**
+ * For the admin's "test a phrase": the rule a sample shopper message would trigger (understood as the agent
+ * understands it, with the same matcher the engine uses), its place in the order, and why.
+ */
+export async function explainPhrase<Rule extends { name: string; condition: unknown; enabled: boolean; position: number }>(
+  rules: readonly Rule[],
+  phrase: string,
+): Promise<{ rule: Rule; position: number; reason: RuleMatchReason } | null> {
+  const understanding = await understand(phrase);
+  const signals = signalsFrom(phrase, understanding, { failuresInARow: 0 });
+  const rule = matchEscalationRule(rules, signals);
+  if (!rule) return null;
+  const ordered = [...rules].sort((a, b) => a.position - b.position);
+  return { rule, position: ordered.indexOf(rule) + 1, reason: reasonFor(ruleCondition.parse(rule.condition), signals) };
+}
+
 /** For the admin: which rule (if any) a sample shopper message would trigger, understood as the agent would. */
 export async function testPhraseAgainstRules<Rule extends { name: string; condition: unknown; enabled: boolean; position: number }>(
   rules: readonly Rule[],

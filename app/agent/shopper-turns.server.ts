@@ -1,4 +1,5 @@
 import { receiveShopperMessage, type ReceivedMessage, type ShopperMessageInput } from "../conversations/shopper-messages.server";
+import type { Sql } from "../db.server";
 import type { InstalledShop } from "../shops/shops.server";
 import { enqueueAgentTurn, runAgentTurn } from "./engine.server";
 import { agentSettings } from "./settings.server";
@@ -15,9 +16,15 @@ const INLINE_TURN_BACKUP_SECONDS = 30;
  * the response); the LLM brain's turn runs in the background and the widget shows "typing" until it lands.
  * Escalated conversations get no turn: only staff answer them.
  */
-export async function answerShopperMessage(shop: Pick<InstalledShop, "settings">, input: ShopperMessageInput): Promise<ReceivedMessage> {
+export async function answerShopperMessage(
+  shop: Pick<InstalledShop, "settings">,
+  input: ShopperMessageInput,
+  /** The channel's own part of the commit (a channel conversation remembers the shopper's address). */
+  alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
+): Promise<ReceivedMessage> {
   const inline = agentSettings(shop.settings).brain === "builtin";
   const received = await receiveShopperMessage(input, async (sql, message) => {
+    await alsoInTransaction?.(sql, message);
     if (message.status !== "escalated") {
       await enqueueAgentTurn(message.messageId, { within: sql, ...(inline ? { delaySeconds: INLINE_TURN_BACKUP_SECONDS } : {}) });
     }

@@ -38,7 +38,7 @@ function shopperMatch(shopId: string, customer: z.infer<typeof customerReference
 export async function compileCustomerData(shopDomain: string, payload: unknown) {
   const { customer } = customerReference.parse(payload);
   const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
-  if (!shop) return { shoppers: [], orders: [] };
+  if (!shop) return { shoppers: [], orders: [], channelOptOuts: [] };
   const shoppers = await db().shopper.findMany({
     where: shopperMatch(shop.id, customer),
     include: {
@@ -48,7 +48,10 @@ export async function compileCustomerData(shopDomain: string, payload: unknown) 
     },
   });
   const orders = await db().order.findMany({ where: { shopId: shop.id, shopifyCustomerId: customer.id } });
-  return JSON.parse(JSON.stringify({ shoppers, orders })) as Prisma.InputJsonObject;
+  // SMS and WhatsApp opt-outs are kept by phone number (ADR 009): the customer's are part of what the app holds.
+  const phones = [...new Set([normalizePhone(customer.phone), ...shoppers.flatMap((shopper) => [shopper.phone, ...shopper.identifiers.filter((identifier) => identifier.kind === "phone").map((identifier) => identifier.value)])].filter((phone): phone is string => Boolean(phone)))];
+  const channelOptOuts = phones.length > 0 ? await db().channelOptOut.findMany({ where: { shopId: shop.id, address: { in: phones } } }) : [];
+  return JSON.parse(JSON.stringify({ shoppers, orders, channelOptOuts })) as Prisma.InputJsonObject;
 }
 
 /** What stands in for a payload or result that named a redacted customer. */
@@ -118,6 +121,9 @@ export async function redactCustomer(shopDomain: string, payload: unknown) {
             AND ("shopifyCustomerId" = ANY($2) OR lower(email) = ANY($3) OR phone = ANY($4) OR "shopperId" = ANY($5))`,
         [shopId, [...customerIds], [...emails], [...phones], shopperIds],
       );
+      // A reply queued on a conversation goes with it; the answers to STOP/START/HELP belong to none. The opt-out
+      // itself stays: it is what keeps the app from texting that number again (ADR 009).
+      await client.query(`DELETE FROM "ChannelMessage" WHERE "shopId" = $1 AND (lower(recipient) = ANY($2) OR recipient = ANY($3))`, [shopId, [...emails], [...phones]]);
       const deleted = await client.query(`DELETE FROM "Shopper" WHERE id = ANY($1)`, [shopperIds]);
       counts = { ...counts, shoppers: deleted.rowCount ?? 0, orders: orders.rowCount ?? 0, klaviyoEvents: events.rowCount ?? 0 };
     }

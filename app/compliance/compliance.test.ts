@@ -8,9 +8,8 @@ import { CONSENT_GIVEN } from "../../test/support/constants";
 import { encryptSecret } from "../crypto.server";
 import { db, pool } from "../db.server";
 import { startBackgroundWork, type BackgroundWork } from "../jobs/background.server";
-import { action as dataRequestEndpoint } from "../routes/webhooks.customers.data_request";
-import { action as redactEndpoint } from "../routes/webhooks.customers.redact";
-import { action as orderEndpoint } from "../routes/webhooks.orders.create";
+import { receiveWebhook } from "../webhooks/receive.server";
+import type { WebhookTopic } from "../webhooks/topics.server";
 import { eventually } from "../../test/support/eventually";
 import { createTestShop, webhookRequest, type TestShop } from "../../test/support/shopify";
 
@@ -27,9 +26,9 @@ afterAll(async () => {
   await background.stop();
 });
 
-async function deliver(endpoint: typeof orderEndpoint, shop: TestShop, topic: string, payload: unknown) {
+async function deliver(shop: TestShop, topic: WebhookTopic, payload: unknown) {
   const webhookId = randomUUID();
-  const response = await endpoint({ request: await webhookRequest({ shop, topic, payload, webhookId }), params: {}, context: {} });
+  const response = await receiveWebhook(await webhookRequest({ shop, topic, payload, webhookId }), topic);
   expect(response.status).toBe(200);
   return eventually(() => db().webhookDelivery.findFirst({ where: { shopDomain: shop.domain, webhookId, status: "processed" } }));
 }
@@ -63,7 +62,7 @@ describe("customers/redact", () => {
     });
     const recommendation = await recordRecommendation({ shopId: shop.id, conversationId: conversation.id, products: [TRAIL_RUNNER] });
     const bob = await startConversation({ shopId: shop.id, channel: "web_chat", shopper: { anonymousId: randomUUID(), email: "bob@example.com", consent: CONSENT_GIVEN }, firstMessage: "Hi" });
-    await deliver(orderEndpoint, shop, "orders/create", {
+    await deliver(shop, "orders/create", {
       id: 5_551_000_001,
       name: "#1001",
       email: ada.email,
@@ -76,7 +75,7 @@ describe("customers/redact", () => {
       line_items: [{ product_id: 632910392, variant_id: 1, sku: "TR-9", title: "Trail Runner", quantity: 1, price: "120.00" }],
     });
     await eventually(() => db().order.findFirst({ where: { shopId: shop.id, shopperId: { not: null } } }));
-    const report = await deliver(dataRequestEndpoint, shop, "customers/data_request", {
+    const report = await deliver(shop, "customers/data_request", {
       shop_domain: shop.domain,
       customer: ada,
       orders_requested: [5_551_000_001],
@@ -87,7 +86,7 @@ describe("customers/redact", () => {
     expect(await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "pending", conversationId: conversation.id } })).toBeGreaterThan(0);
     const adaShopper = await db().shopper.findFirstOrThrow({ where: { shopId: shop.id, anonymousId: adaAnonymousId } });
 
-    await deliver(redactEndpoint, shop, "customers/redact", { shop_domain: shop.domain, customer: ada, orders_to_redact: [5_551_000_001] });
+    await deliver(shop, "customers/redact", { shop_domain: shop.domain, customer: ada, orders_to_redact: [5_551_000_001] });
 
     // Once Klaviyo is connected, what waited is delivered: Bob's events, none of Ada's.
     const apiKey = `pk_${randomBytes(12).toString("hex")}`;

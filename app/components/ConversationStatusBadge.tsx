@@ -1,6 +1,6 @@
 import type { ConversationStatus } from "@prisma/client";
 import { Badge } from "@shopify/polaris";
-import { adminStrings } from "../admin/strings";
+import { adminStrings } from "../admin/strings/en";
 
 const TONES: Record<ConversationStatus, "info" | "attention" | "success" | undefined> = {
   open: "info",

@@ -1,4 +1,4 @@
-import { adminStrings } from "../admin/strings";
+import { adminStrings } from "../admin/strings/en";
 
 const text = () => adminStrings().common;
 

@@ -1,5 +1,6 @@
 import type { Channel, ConversationStatus, Prisma } from "@prisma/client";
 import { db, pool, sqlOf, withTransaction, type Transaction } from "../db.server";
+import { queueChannelReply } from "../channels/outbound.server";
 import type { RecommendedProduct } from "../klaviyo/events";
 import { emit, identityOf, lockConversation, recordRecommendation, resolveConversation } from "./conversations.server";
 
@@ -80,6 +81,10 @@ export async function storeAgentReply(reply: AgentReply): Promise<StoredAgentRep
         reply.escalation?.reason ?? null,
       ],
     );
+    // On email, SMS and WhatsApp the reply goes out through the channel's outbound queue, in this transaction.
+    if (conversation.channel !== "web_chat") {
+      await queueChannelReply(sql, { shopId: reply.shopId, conversationId: conversation.id, messageId: message!.id, author: "agent", body: reply.body });
+    }
     if (reply.recommendation?.length) {
       await recordRecommendation({ shopId: reply.shopId, conversationId: conversation.id, products: reply.recommendation }, sql);
     }

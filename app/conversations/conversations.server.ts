@@ -1,4 +1,5 @@
 import type { Channel, Conversation, ConversationStatus, Message, Shopper } from "@prisma/client";
+import { queueChannelReply } from "../channels/outbound.server";
 import { db, sqlOf, withTransaction, type Sql, type Transaction } from "../db.server";
 import { mayShareWithKlaviyo } from "../identity/identity.server";
 import { ConversationNotFoundError } from "./shopper-messages.server";
@@ -36,12 +37,20 @@ export async function loadOwned(tx: Transaction, shopId: string, conversationId:
   return conversation;
 }
 
+/**
+ * A reply typed by staff in the admin. On email, SMS and WhatsApp it is queued for the channel in the same
+ * transaction; a reply the channel cannot carry (ReplyWindowClosedError, ShopperOptedOutError) stores nothing.
+ */
 export async function addStaffReply(shopId: string, conversationId: string, body: string) {
   return db().$transaction(async (tx) => {
-    await loadOwned(tx, shopId, conversationId);
+    const conversation = await loadOwned(tx, shopId, conversationId);
     const now = new Date();
     await tx.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: now } });
-    return tx.message.create({ data: { conversationId, author: "staff", body, createdAt: now } });
+    const message = await tx.message.create({ data: { conversationId, author: "staff", body, createdAt: now } });
+    if (conversation.channel !== "web_chat") {
+      await queueChannelReply(sqlOf(tx), { shopId, conversationId, messageId: message.id, author: "staff", body });
+    }
+    return message;
   });
 }
 

@@ -58,6 +58,34 @@ describe("migrated schema", () => {
       const conversation = await newConversation();
       expect(await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).toEqual(conversation);
     },
+    ShopChannelSettings: async () => {
+      const shop = await newShop();
+      const created = await db().shopChannelSettings.create({
+        data: {
+          shopId: shop.id, twilioAccountSid: "AC0123456789abcdef0123456789abcdef", encryptedTwilioAuthToken: "v1:a:b:c",
+          smsNumber: "+14155550100", whatsappNumber: "+14155550101", emailInboundToken: randomUUID(), emailFromAddress: "help@shop.example",
+          smtpHost: "smtp.shop.example", smtpPort: 587, smtpUser: "mailer", encryptedSmtpPassword: "v1:d:e:f",
+        },
+      });
+      expect(await db().shopChannelSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toEqual(created);
+    },
+    ChannelMessage: async () => {
+      const conversation = await newConversation();
+      const created = await db().channelMessage.create({
+        data: {
+          shopId: conversation.shopId, conversationId: conversation.id, messageId: randomUUID(), part: 1, channel: "whatsapp",
+          recipient: "+447700900123", body: "Here you go", details: { subject: "Re: order" }, status: "sent", attempts: 2,
+          nextAttemptAt: new Date(), claimedBy: "instance-1", providerMessageId: "SM123", providerStatus: "delivered",
+          lastError: "503 from Twilio", sentAt: new Date(),
+        },
+      });
+      expect(await db().channelMessage.findUniqueOrThrow({ where: { id: created.id } })).toEqual(created);
+    },
+    ChannelOptOut: async () => {
+      const shop = await newShop();
+      const created = await db().channelOptOut.create({ data: { shopId: shop.id, channel: "sms", address: "+14155550123", optedOutAt: new Date() } });
+      expect(await db().channelOptOut.findUniqueOrThrow({ where: { shopId_channel_address: { shopId: shop.id, channel: "sms", address: created.address } } })).toEqual(created);
+    },
     Message: async () => {
       const conversation = await newConversation();
       const question = await db().message.create({ data: { conversationId: conversation.id, author: "shopper", body: "Hi 👋" } });
@@ -216,7 +244,7 @@ async function newConversation() {
     data: {
       shopId: shopper.shopId, shopperId: shopper.id, channel: "whatsapp", status: "escalated", skill: "returns",
       tags: ["vip", "refund"], escalationReason: "shopper-requested", escalatedAt: new Date(), resolvedAt: new Date(),
-      reopenedAt: new Date(), agentMemory: { language: "fr", failedProofs: 2 },
+      reopenedAt: new Date(), agentMemory: { language: "fr", failedProofs: 2 }, channelAddress: "+447700900123",
     },
   });
 }

@@ -4,6 +4,13 @@ import { config } from "../config.server";
 export const DEMO_SHOP = "demo-outfitters.myshopify.com";
 export const DEMO_SHOP_ACCESS_TOKEN = "shpat_demo_outfitters_offline_token";
 export const DEMO_KLAVIYO_API_KEY = "pk_demo_outfitters_0000000000000000";
+/** The demo shop's account on the fake Twilio, and its numbers (Twilio's own test and WhatsApp sandbox numbers). */
+export const DEMO_TWILIO = {
+  accountSid: "AC0000000000000000000000000000de30",
+  authToken: "00000000000000000000000000de30ff",
+  smsNumber: "+15005550006",
+  whatsappNumber: "+14155238886",
+} as const;
 
 /** The demo routes exist only in DEMO_MODE; anywhere else they answer 404 like any unknown path. */
 export function requireDemoMode() {
@@ -88,7 +95,7 @@ function appBridgeStandIn() {
   // Inside Shopify's admin the nav menu lives in the admin's sidebar; here it becomes a bar above the page.
   const navStyle = document.createElement("style");
   navStyle.textContent =
-    "ui-nav-menu{display:flex;gap:20px;padding:12px 24px;background:#1a1a1a}ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:500 14px system-ui}ui-nav-menu a:hover{color:#fff}";
+    "ui-nav-menu{display:flex;flex-wrap:wrap;gap:8px 20px;padding:12px 24px;background:#1a1a1a}ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:500 14px system-ui}ui-nav-menu a:hover{color:#fff}";
   document.head.appendChild(navStyle);
 
   Object.assign(window, {

@@ -2,6 +2,7 @@ import { runAgentTurn } from "../agent/engine.server";
 import { runQuietResolution, type QuietResolutionJob } from "../agent/resolution.server";
 import { agentTools } from "../agent/tools.server";
 import { syncCatalog } from "../catalog/sync.server";
+import { startChannelSenderWorker } from "../channels/outbound.server";
 import { syncPolicies } from "../knowledge/policies.server";
 import { startKlaviyoDelivery } from "../klaviyo/delivery.server";
 import { checkRecommendation, type RecommendationCheckJob } from "../orders/recommendation-outcome.server";
@@ -30,6 +31,8 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
   const presence = await startInstancePresence({ databaseUrl: config().DATABASE_URL });
   // Webhook deliveries are their own queue (the WebhookDelivery table, ADR 005), not pg-boss jobs.
   const webhooks = startWebhookWorker(presence);
+  // Replies on email, SMS and WhatsApp: the ChannelMessage table is their queue, like webhook deliveries.
+  const channelSenders = startChannelSenderWorker(presence);
   // Daily: processed webhook payloads and delivered outbox rows past their retention go (one instance runs it).
   await boss.schedule(QUEUES.retention, RETENTION_SCHEDULE);
   await boss.work(
@@ -80,6 +83,7 @@ export async function startBackgroundWork(): Promise<BackgroundWork> {
     async stop() {
       running = false;
       await webhooks.stop();
+      await channelSenders.stop();
       await klaviyo.stop();
       await stopJobQueue();
       await presence.stop();

@@ -1,7 +1,9 @@
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { config } from "../config.server";
 import { connectionStatus } from "../klaviyo/connection.server";
+import { conversationCount } from "../conversations/daily-figures.server";
 import { deliverySummary } from "../klaviyo/outbox.server";
+import { setupStatus } from "../klaviyo/setup.server";
 
 export const APP_EMBED_HANDLE = "chat-widget";
 
@@ -44,11 +46,21 @@ export function appEmbedActivationUrl(shopDomain: string): string {
   return `https://${shopDomain}/admin/themes/current/editor?context=apps&activateAppId=${config().SHOPIFY_API_KEY}/${APP_EMBED_HANDLE}`;
 }
 
+/** Every step of the Home checklist, read from the real state: the live theme, Klaviyo, its set-up, events, conversations. */
 export async function setupChecklist(shop: { id: string; domain: string }, admin: AdminApiContext) {
-  const [embed, klaviyo, delivery] = await Promise.all([appEmbedState(admin), connectionStatus(shop.id), deliverySummary(shop.id)]);
+  const [embed, klaviyo, delivery, setup, conversations] = await Promise.all([
+    appEmbedState(admin),
+    connectionStatus(shop.id),
+    deliverySummary(shop.id),
+    setupStatus(shop.id),
+    conversationCount(shop.id),
+  ]);
+  const created = setup.filter((item) => item.state !== "not_started" && item.state !== "failed" && item.state !== "waiting_for_metrics").length;
   return {
     embed: { state: embed, activationUrl: appEmbedActivationUrl(shop.domain) },
     klaviyo,
     delivery,
+    klaviyoSetup: { created, total: setup.length },
+    conversations,
   };
 }

@@ -8,7 +8,7 @@ import { requestIdFrom, runInRequestContext } from "./request-context.server";
 /**
  * Every request gets an id (the caller's `X-Request-Id` if it sent a usable one), returned in `X-Request-Id` and
  * carried by every log line written while it is served; when it finishes, its duration is recorded under its route
- * pattern (`routeOf`: the Remix route serving the path) and logged at info without the URL's query, which holds
+ * pattern (the handler's `response.locals.route`, the express route, or `routeOf`: the Remix route serving the path) and logged at info without the URL's query, which holds
  * the app proxy's signature and the shopper's customer id.
  */
 export function observeRequests(routeOf: (pathname: string) => string): RequestHandler {
@@ -18,8 +18,8 @@ export function observeRequests(routeOf: (pathname: string) => string): RequestH
     const started = process.hrtime.bigint();
     response.once("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const handledBy = (request.route as { path?: unknown } | undefined)?.path;
-      const route = typeof handledBy === "string" && handledBy !== "*" ? handledBy : routeOf(request.path);
+      const handledBy = (response.locals.route as unknown) ?? (request.route as { path?: unknown } | undefined)?.path;
+      const route = typeof handledBy === "string" && !handledBy.includes("*") ? handledBy : routeOf(request.path);
       metrics().httpRequestDuration.observe({ method: request.method, route, status: String(response.statusCode) }, seconds);
       runInRequestContext(context, () =>
         logger().info({ source: "http", method: request.method, route, status: response.statusCode, durationMs: Math.round(seconds * 1000) }, "request"),

@@ -17,7 +17,7 @@ describe("Home", () => {
 
     const text = await pageText(await send(await adminDocumentRequest("/app", shop)));
 
-    expect(text).toContain("0 of 3 done");
+    expect(text).toContain("0 of 5 done");
     expect(text).toContain(`https://${shop.domain}/admin/themes/current/editor?context=apps&activateAppId=${TEST_API_KEY}/chat-widget`);
     // Test shops are unknown to the shared fake Shopify, whose Admin API answers 401: the step says it could not check.
     expect(text).toContain("Not checked");

@@ -4,6 +4,8 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { en } from "../admin/strings/en";
+import { NavigationLoading } from "../components/NavigationLoading";
 import { config } from "../config.server";
 import { authenticate } from "../shopify.server";
 
@@ -28,9 +30,14 @@ export default function AppLayout() {
         </Link>
         <Link to="/app/conversations">Conversations</Link>
         <Link to="/app/dashboard">Dashboard</Link>
+        <Link to="/app/guidance">{en.nav.guidance}</Link>
+        <Link to="/app/rules">{en.nav.rules}</Link>
+        <Link to="/app/knowledge">{en.nav.knowledge}</Link>
         <Link to="/app/klaviyo">Klaviyo</Link>
+        <Link to="/app/channels">Channels</Link>
         <Link to="/app/events">Event delivery</Link>
       </NavMenu>
+      <NavigationLoading />
       <Outlet />
     </AppProvider>
   );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "../db.server";
+import { WIDGET_PAGE_TYPES } from "./sections";
 
 /**
  * The merchant's settings kept in `Shop.settings` (JSON): each key validated by zod, with its default. Reading
@@ -12,6 +13,13 @@ export const shopSettingsSchema = z.object({
   recommendationWindowHours: z.number().int().min(1).max(720),
   /** Days after a conversation during which the shopper's orders are attributed to it. */
   attributionWindowDays: z.number().int().min(1).max(90),
+  /** How the chat looks on the storefront; published to the theme through an app-owned metafield (app/settings/widget-look). */
+  widget: z.object({
+    accentColor: z.string().regex(/^#[0-9a-f]{6}$/i),
+    position: z.enum(["right", "left"]),
+    launcherLabel: z.string().max(40),
+    hiddenPageTypes: z.array(z.enum(WIDGET_PAGE_TYPES)),
+  }),
 });
 
 export type ShopSettings = z.infer<typeof shopSettingsSchema>;
@@ -19,6 +27,7 @@ export type ShopSettings = z.infer<typeof shopSettingsSchema>;
 export const DEFAULT_SHOP_SETTINGS: ShopSettings = {
   recommendationWindowHours: 24,
   attributionWindowDays: 7,
+  widget: { accentColor: "#1f6f5c", position: "right", launcherLabel: "", hiddenPageTypes: [] },
 };
 
 export function readShopSettings(stored: unknown): ShopSettings {
@@ -26,7 +35,7 @@ export function readShopSettings(stored: unknown): ShopSettings {
   const settings = { ...DEFAULT_SHOP_SETTINGS };
   for (const key of Object.keys(DEFAULT_SHOP_SETTINGS) as Array<keyof ShopSettings>) {
     const parsed = shopSettingsSchema.shape[key].safeParse(record[key]);
-    if (parsed.success) settings[key] = parsed.data;
+    if (parsed.success) (settings as Record<string, unknown>)[key] = parsed.data;
   }
   return settings;
 }

@@ -23,7 +23,7 @@ const relayed = new URL(target);
 relayed.port = String((relay.address() as net.AddressInfo).port);
 process.env.DATABASE_URL = relayed.toString();
 
-const { action } = await import("../routes/webhooks.orders.create");
+const { receiveWebhook } = await import("./receive.server");
 const { closeDatabase } = await import("../db.server");
 const { createTestShop, webhookRequest } = await import("../../test/support/shopify");
 
@@ -31,7 +31,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const receive = async (request: Request) => action({ request, params: {}, context: {} });
+const receive = async (request: Request) => receiveWebhook(request, "orders/create");
 
 it("answers with a JSON 503 and Retry-After while the database is unreachable, and stores nothing", async () => {
   const shop = await createTestShop();

@@ -3,9 +3,10 @@ import { pool } from "../db.server";
 import { readBoundedBody } from "../http/body.server";
 import { errorResponse, HttpError } from "../http/errors";
 import { annotateRequest } from "../operations/request-context.server";
-import { authenticate } from "../shopify.server";
+import { config } from "../config.server";
 import { wakeWebhookWorkers } from "./queue.server";
-import { definitionOf, storedTopicName, type WebhookTopic } from "./topics.server";
+import { definitionOf, isWebhookTopic, storedTopicName, type WebhookTopic } from "./topics.server";
+import { verifyShopifyWebhook } from "./verify.server";
 
 /**
  * Shopify sends payloads of up to 1,000,000 bytes inline (larger resources arrive as a bare `{"id": …}`); a body
@@ -13,23 +14,37 @@ import { definitionOf, storedTopicName, type WebhookTopic } from "./topics.serve
  */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
+const WEBHOOK_PATH_PREFIX = "/webhooks/";
+
 /**
- * The one entry point for every webhook route, each naming its own topic: the body is read up to Shopify's maximum
- * (413 past it), the library verifies the HMAC over those bytes (forged → 401, nothing stored), and the delivery is
+ * `POST /webhooks/<topic>` for every topic in shopify.app.toml, or null for any other request. server.ts answers
+ * these before the Remix app: an acknowledgement needs none of Remix's routing, which flattens and ranks the whole
+ * route tree on every request and was the largest remaining share of an acknowledgement's CPU (ADR 005).
+ */
+export function handleWebhookRequest(request: Request): Promise<Response> | null {
+  const { pathname } = new URL(request.url);
+  if (request.method !== "POST" || !pathname.startsWith(WEBHOOK_PATH_PREFIX)) return null;
+  const topic = pathname.slice(WEBHOOK_PATH_PREFIX.length);
+  return isWebhookTopic(topic) ? receiveWebhook(request, topic) : null;
+}
+
+/**
+ * The one entry point for every webhook topic, each naming its own topic: the body is read up to Shopify's maximum
+ * (413 past it), its HMAC is verified over those bytes (forged → 401, nothing stored: verify.server.ts), and the delivery is
  * stored with one statement that is also its place in the processing queue (ADR 005); a replay of the same webhook id
  * stores nothing and is acknowledged. Shopify gets its 200 at once; app/webhooks/queue.server.ts does the work.
  *
- * The topic and shop headers are not signed (the HMAC covers the body only), so a route accepts only its own topic,
+ * The topic and shop headers are not signed (the HMAC covers the body only), so an endpoint accepts only its own topic,
  * and a payload that names a shop (compliance topics, app/uninstalled) must name the header's.
  */
 export async function receiveWebhook(request: Request, expectedTopic: WebhookTopic): Promise<Response> {
   try {
     const body = await readBoundedBody(request, WEBHOOK_BODY_LIMIT_BYTES);
-    const { topic, shop, payload, webhookId, apiVersion, triggeredAt } = await verify(
-      new Request(request.url, { method: request.method, headers: signatureHeaders(request.headers), body }),
-    );
+    const { topic, shop, webhookId, apiVersion, triggeredAt } = verifyShopifyWebhook(request.headers, body, config().SHOPIFY_API_SECRET);
+    const rawBody = new TextDecoder().decode(body);
+    const payload = parseJson(rawBody);
     annotateRequest({ shop });
-    if (topic !== storedTopicName(expectedTopic)) {
+    if (topic !== expectedTopic) {
       throw new HttpError(400, `This endpoint receives ${expectedTopic} only`, { field: "X-Shopify-Topic" });
     }
     const { payloadShop } = definitionOf(expectedTopic);
@@ -39,41 +54,24 @@ export async function receiveWebhook(request: Request, expectedTopic: WebhookTop
     const stored = await storeDelivery({
       shop,
       webhookId,
-      topic,
+      topic: storedTopicName(expectedTopic),
       apiVersion,
       triggeredAt: validTimestamp(triggeredAt),
-      rawBody: new TextDecoder().decode(body),
+      rawBody,
     });
     if (stored) wakeWebhookWorkers();
     return new Response(null, { status: 200 });
   } catch (error) {
-    // The library answers a bad signature (401) or a missing header (400) with a Response of its own.
-    if (error instanceof Response) return error;
     return errorResponse(error);
   }
 }
 
-/**
- * The headers verification reads: Shopify's own (`X-Shopify-*`: HMAC, topic, shop, webhook id, API version, times)
- * and the content type. The library looks each one up by canonicalising every header name of the request with a
- * regular expression, which was a tenth of the intake's CPU under a burst; the proxy's and client's other headers
- * (forwarding, tracing, user agent) play no part in it.
- */
-function signatureHeaders(headers: Headers): Headers {
-  const kept = new Headers();
-  headers.forEach((value, name) => {
-    if (name.startsWith("x-shopify-") || name === "content-type") kept.append(name, value);
-  });
-  return kept;
-}
-
-async function verify(request: Request) {
+/** The library parsed the body only after the HMAC checked out; so does this: a signed body that is not JSON is the sender's bug. */
+function parseJson(rawBody: string): unknown {
   try {
-    return await authenticate.webhook(request);
-  } catch (error) {
-    // The library parses the body only after the HMAC checked out: a signed body that is not JSON is the sender's bug.
-    if (error instanceof SyntaxError) throw new HttpError(400, "Webhook body must be JSON");
-    throw error;
+    return JSON.parse(rawBody);
+  } catch {
+    throw new HttpError(400, "Webhook body must be JSON");
   }
 }
 

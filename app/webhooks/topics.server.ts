@@ -29,7 +29,7 @@ const uninstalledShop = (payload: unknown) => {
 };
 const eraseShop: TopicHandler = (shop, _payload, deliveryId) => eraseShopData(shop, { keepWebhookDeliveryId: deliveryId });
 
-/** Every topic declared in shopify.app.toml, as Shopify names it (and as its route, app/routes/webhooks.<topic>.tsx). */
+/** Every topic declared in shopify.app.toml, as Shopify names it (and as its endpoint, POST /webhooks/<topic>). */
 export const WEBHOOK_TOPICS = {
   "app/uninstalled": { handler: eraseShop, payloadShop: uninstalledShop },
   "app/scopes_update": {
@@ -52,7 +52,11 @@ export const WEBHOOK_TOPICS = {
 
 export type WebhookTopic = keyof typeof WEBHOOK_TOPICS;
 
-/** How `authenticate.webhook` reports (and the delivery table stores) a topic: orders/create → ORDERS_CREATE. */
+export function isWebhookTopic(name: string): name is WebhookTopic {
+  return Object.hasOwn(WEBHOOK_TOPICS, name);
+}
+
+/** How the delivery table stores a topic (as the Shopify library reports it): orders/create → ORDERS_CREATE. */
 export function storedTopicName(topic: WebhookTopic): string {
   return topic.toUpperCase().replace(/\//g, "_");
 }

@@ -24,6 +24,8 @@ export interface ChatLoad {
 export interface ChatResults {
   /** Sent → the agent's reply readable, per measured turn. */
   latencies: number[];
+  /** The same latencies by the script's message, to see which kind of turn makes the tail. */
+  latenciesByMessage: Record<string, number[]>;
   errors: number;
   polls: number;
   /** Every failed request (turns and polls) with when it failed and its status (0: no answer). */
@@ -31,7 +33,7 @@ export interface ChatResults {
 }
 
 export function emptyChatResults(): ChatResults {
-  return { latencies: [], errors: 0, polls: 0, failures: [] };
+  return { latencies: [], latenciesByMessage: {}, errors: 0, polls: 0, failures: [] };
 }
 
 interface View {
@@ -100,7 +102,10 @@ export async function chatShopper(load: ChatLoad, shop: string, results: ChatRes
         view = await call(proxyUrl(`/conversations/${conversationId}`, { anonymousId }));
       }
       if (view.messages.at(-1)?.author !== "agent") throw new Error("no agent reply");
-      if (sentAt >= load.measureFrom && Date.now() <= load.endAt) results.latencies.push(Date.now() - sentAt);
+      if (sentAt >= load.measureFrom && Date.now() <= load.endAt) {
+        results.latencies.push(Date.now() - sentAt);
+        (results.latenciesByMessage[message] ??= []).push(Date.now() - sentAt);
+      }
     } catch (error) {
       failed(error);
       if (sentAt >= load.measureFrom) results.errors++;

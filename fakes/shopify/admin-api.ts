@@ -17,9 +17,11 @@ const SCHEMA = buildSchema(`
   scalar Money
   scalar URL
   scalar UnsignedInt64
+  scalar JSON
 
   type Query {
     shop: Shop!
+    currentAppInstallation: AppInstallation!
     product(id: ID!): Product
     products(first: Int, after: String, last: Int, before: String, query: String, sortKey: ProductSortKeys = ID, reverse: Boolean = false): ProductConnection!
     productVariant(id: ID!): ProductVariant
@@ -30,6 +32,19 @@ const SCHEMA = buildSchema(`
     orders(first: Int, after: String, last: Int, before: String, query: String, sortKey: OrderSortKeys = ID, reverse: Boolean = false): OrderConnection!
     themes(first: Int, after: String, last: Int, before: String, roles: [ThemeRole!], names: [String!]): OnlineStoreThemeConnection
   }
+
+  type Mutation {
+    metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
+  }
+  input MetafieldsSetInput { ownerId: ID! namespace: String key: String! type: String value: String! compareDigest: String }
+  type MetafieldsSetPayload { metafields: [Metafield!] userErrors: [MetafieldsSetUserError!]! }
+  enum MetafieldsSetUserErrorCode { BLANK INVALID INVALID_TYPE INVALID_VALUE TOO_LONG APP_NOT_AUTHORIZED }
+  type MetafieldsSetUserError { field: [String!] message: String! code: MetafieldsSetUserErrorCode }
+  type Metafield {
+    id: ID! namespace: String! key: String! type: String! value: String! jsonValue: JSON! ownerType: String!
+    compareDigest: String! createdAt: DateTime! updatedAt: DateTime!
+  }
+  type AppInstallation { id: ID! metafield(namespace: String, key: String!): Metafield }
 
   enum CurrencyCode { AUD CAD CHF DKK EUR GBP JPY NOK NZD SEK USD }
   enum CountryCode { AU CA CH DE DK ES FR GB IT JP NL NO NZ SE US }
@@ -159,6 +174,82 @@ export interface AdminApiShopState {
   catalog: DemoCatalog;
   /** Whether the merchant switched the app embed on in the live theme (the theme editor's toggle). */
   appEmbedEnabled: boolean;
+  /** Metafields the app wrote on its own installation (`app.metafields` in the theme app extension's Liquid). */
+  appMetafields: Map<string, StoredMetafield>;
+}
+
+export interface StoredMetafield {
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The types the app writes; Shopify knows more, each validated like these. */
+const METAFIELD_TYPES = new Set(["json", "single_line_text_field", "multi_line_text_field", "boolean", "number_integer", "color"]);
+/** Shopify's limit on a json metafield's value. */
+const MAX_JSON_VALUE_BYTES = 128 * 1024;
+
+/** The app's installation on the shop: one per shop, its id derived from the shop so it is stable across restarts. */
+export function appInstallationId(shopDomain: string): string {
+  return `gid://shopify/AppInstallation/${Number.parseInt(createHash("sha256").update(shopDomain).digest("hex").slice(0, 10), 16)}`;
+}
+
+interface MetafieldsSetInput {
+  ownerId: string;
+  namespace?: string | null;
+  key: string;
+  type?: string | null;
+  value: string;
+}
+
+/**
+ * `metafieldsSet` as Shopify runs it: all or nothing, at most 25, each owner must exist (here: only the app's own
+ * installation), the type must be given for a new metafield and the value must be valid for it.
+ */
+function metafieldsSet(shop: AdminApiShopState, inputs: MetafieldsSetInput[]) {
+  const owner = appInstallationId(shop.catalog.shop.myshopifyDomain);
+  const userErrors: Array<{ field: string[]; message: string; code: string }> = [];
+  if (inputs.length > 25) userErrors.push({ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "INVALID" });
+  inputs.forEach((input, index) => {
+    const field = (name: string) => ["metafields", String(index), name];
+    const existing = shop.appMetafields.get(`${input.namespace ?? "$app"}.${input.key}`);
+    const type = input.type ?? existing?.type;
+    if (input.ownerId !== owner) userErrors.push({ field: field("ownerId"), message: "Access denied for this owner.", code: "APP_NOT_AUTHORIZED" });
+    if (!input.key) userErrors.push({ field: field("key"), message: "Key can't be blank", code: "BLANK" });
+    if (!type) userErrors.push({ field: field("type"), message: "Type can't be blank", code: "BLANK" });
+    else if (!METAFIELD_TYPES.has(type)) userErrors.push({ field: field("type"), message: `Type '${type}' is not a valid type.`, code: "INVALID_TYPE" });
+    else if (type === "json") {
+      try {
+        JSON.parse(input.value);
+      } catch {
+        userErrors.push({ field: field("value"), message: "Value is invalid JSON.", code: "INVALID_VALUE" });
+      }
+      if (Buffer.byteLength(input.value) > MAX_JSON_VALUE_BYTES) userErrors.push({ field: field("value"), message: "Value is too long.", code: "TOO_LONG" });
+    }
+  });
+  if (userErrors.length > 0) return { metafields: null, userErrors };
+  const now = new Date().toISOString();
+  const written = inputs.map((input) => {
+    const id = `${input.namespace ?? "$app"}.${input.key}`;
+    const existing = shop.appMetafields.get(id);
+    const stored: StoredMetafield = { namespace: input.namespace ?? "$app", key: input.key, type: input.type ?? existing!.type, value: input.value, createdAt: existing?.createdAt ?? now, updatedAt: now };
+    shop.appMetafields.set(id, stored);
+    return stored;
+  });
+  return { metafields: written.map(metafieldView), userErrors: [] };
+}
+
+function metafieldView(metafield: StoredMetafield) {
+  return {
+    ...metafield,
+    id: `gid://shopify/Metafield/${Number.parseInt(createHash("sha256").update(`${metafield.namespace}.${metafield.key}`).digest("hex").slice(0, 10), 16)}`,
+    jsonValue: metafield.type === "json" ? JSON.parse(metafield.value) : metafield.value,
+    ownerType: "API_PERMISSION",
+    compareDigest: createHash("sha256").update(metafield.value).digest("hex"),
+  };
 }
 
 export interface AdminGraphqlRequest {
@@ -499,6 +590,14 @@ function rootValue(shop: AdminApiShopState, loadBlocks: () => Promise<AppEmbedBl
   ].map((theme) => ({ ...theme, processing: false, createdAt: "2025-01-06T15:00:00Z", updatedAt: "2025-01-06T15:00:00Z", files: themeFiles(theme.role) }));
 
   return {
+    currentAppInstallation: () => ({
+      id: appInstallationId(catalog.shop.myshopifyDomain),
+      metafield: ({ namespace, key }: { namespace?: string | null; key: string }) => {
+        const stored = shop.appMetafields.get(`${namespace ?? "$app"}.${key}`);
+        return stored ? metafieldView(stored) : null;
+      },
+    }),
+    metafieldsSet: ({ metafields }: { metafields: MetafieldsSetInput[] }) => metafieldsSet(shop, metafields),
     shop: () => ({
       ...catalog.shop,
       contactEmail: catalog.shop.email,

@@ -256,6 +256,48 @@ describe("Admin GraphQL API: data", () => {
   });
 });
 
+describe("Admin GraphQL API: app-owned metafields, as the theme app extension reads them", () => {
+  const asOther = { shop: OTHER_SHOP, token: `shpat_${OTHER_SHOP}` };
+  const SET = `mutation Set($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { namespace key type value } userErrors { field message code } } }`;
+
+  it("writes a json metafield on the app's installation, which the storefront's Liquid renders into the embed", async () => {
+    const { body: installation } = await admin("{ currentAppInstallation { id } }", {}, asOther);
+    const ownerId: string = installation.data.currentAppInstallation.id;
+    expect(ownerId).toMatch(/^gid:\/\/shopify\/AppInstallation\/\d+$/);
+    const look = { accent_color: "#aa3300", position: "left", launcher_label: "Ask us", hidden_page_types: ["cart"], greeting: "Hey there", agent_name: "Juniper" };
+    const { body } = await admin(SET, { metafields: [{ ownerId, namespace: "customer_agent", key: "widget", type: "json", value: JSON.stringify(look) }] }, asOther);
+    expect(body.data.metafieldsSet).toEqual({ metafields: [{ namespace: "customer_agent", key: "widget", type: "json", value: JSON.stringify(look) }], userErrors: [] });
+    const { body: read } = await admin(`{ currentAppInstallation { metafield(namespace: "customer_agent", key: "widget") { jsonValue } } }`, {}, asOther);
+    expect(read.data.currentAppInstallation.metafield.jsonValue).toEqual(look);
+
+    const config = embedConfig(await (await fetch(`${shopify.url}/?shop=${OTHER_SHOP}`)).text())!;
+    expect(config.settings).toMatchObject({ accentColor: "#aa3300", position: "left", launcherLabel: "Ask us", greeting: "Hey there" });
+    expect(config.strings.assistant).toBe("Juniper");
+    expect(embedConfig(await (await fetch(`${shopify.url}/cart?shop=${OTHER_SHOP}`)).text())).toBeNull();
+  });
+
+  it("refuses, all or nothing, a metafield on another owner, without a type, or with invalid JSON", async () => {
+    const { body: installation } = await admin("{ currentAppInstallation { id } }", {}, asOther);
+    const ownerId: string = installation.data.currentAppInstallation.id;
+    const { body } = await admin(
+      SET,
+      {
+        metafields: [
+          { ownerId, namespace: "customer_agent", key: "fine", type: "json", value: "{}" },
+          { ownerId: "gid://shopify/Shop/1", namespace: "customer_agent", key: "a", type: "json", value: "{}" },
+          { ownerId, namespace: "customer_agent", key: "b", value: "{}" },
+          { ownerId, namespace: "customer_agent", key: "c", type: "json", value: "{not json" },
+        ],
+      },
+      asOther,
+    );
+    expect(body.data.metafieldsSet.metafields).toBeNull();
+    expect(body.data.metafieldsSet.userErrors.map((error: { code: string }) => error.code)).toEqual(["APP_NOT_AUTHORIZED", "BLANK", "INVALID_VALUE"]);
+    const { body: read } = await admin(`{ currentAppInstallation { metafield(namespace: "customer_agent", key: "fine") { value } } }`, {}, asOther);
+    expect(read.data.currentAppInstallation.metafield).toBeNull();
+  });
+});
+
 describe("Admin GraphQL API: the app embed in the main theme", () => {
   const MAIN_THEME_SETTINGS = `query { themes(roles: [MAIN], first: 1) { nodes { role files(filenames: ["config/settings_data.json"]) { nodes { filename body { ... on OnlineStoreThemeFileBodyText { content } } } } } } }`;
 
@@ -293,7 +335,7 @@ describe("storefront", () => {
       panelScript: "/extension-assets/widget-panel.js",
       locale: "en",
       customer: null,
-      settings: { accentColor: "#1f6f5c", greeting: "Hi! Ask us anything about products, sizing or your order.", position: "right", showOnMobile: true },
+      settings: { accentColor: "#1f6f5c", greeting: "Hi! Ask us anything about products, sizing or your order.", position: "right", launcherLabel: null, showOnMobile: true },
       strings: expect.objectContaining({ openChat: "Open chat", send: "Send", title: `Chat with ${catalog.shop.name}` }),
     });
     expect(html).toContain('<script src="/extension-assets/widget.js" defer></script>');

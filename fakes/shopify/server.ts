@@ -120,7 +120,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
   let origin = "";
 
   function addShop(catalog: DemoCatalog, accessToken: string) {
-    shops.set(catalog.shop.myshopifyDomain, { catalog, accessToken, appEmbedEnabled: true });
+    shops.set(catalog.shop.myshopifyDomain, { catalog, accessToken, appEmbedEnabled: true, appMetafields: new Map() });
   }
   for (const catalog of options.shops) {
     const domain = catalog.shop.myshopifyDomain;
@@ -175,7 +175,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     }
     const cart = carts.get(`${shop.catalog.shop.myshopifyDomain} ${cookies.get(CART_COOKIE)}`) ?? null;
     const cartItemCount = cart?.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
-    const context: StorefrontContext = { catalog: shop.catalog, customer: signedInCustomer(shop, customerId), appEmbedEnabled: shop.appEmbedEnabled, cartItemCount, klaviyoOnsiteScript: options.klaviyoOnsiteScript ?? null };
+    const context: StorefrontContext = { catalog: shop.catalog, customer: signedInCustomer(shop, customerId), appEmbedEnabled: shop.appEmbedEnabled, appMetafields: shop.appMetafields, cartItemCount, klaviyoOnsiteScript: options.klaviyoOnsiteScript ?? null };
     const page = url.pathname === "/cart" ? await renderCartPage(context, cart) : await renderStorefrontPage(context, url.pathname);
     response.writeHead(page.status, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...(setCookies.length ? { "Set-Cookie": setCookies } : {}) }).end(page.html);
   }
@@ -220,7 +220,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     const shop = storefrontShop(request, url, cookies);
     if (!shop) return response.writeHead(404, { "Content-Type": "text/plain" }).end("No such shop");
     const customer = signedInCustomer(shop, cookies.get(CUSTOMER_SESSION_COOKIE));
-    const storefrontContext: StorefrontContext = { catalog: shop.catalog, customer, appEmbedEnabled: shop.appEmbedEnabled };
+    const storefrontContext: StorefrontContext = { catalog: shop.catalog, customer, appEmbedEnabled: shop.appEmbedEnabled, appMetafields: shop.appMetafields };
     const appBase = new URL(options.appUrl);
     const target = new URL(`${appBase.pathname.replace(/\/$/, "")}/proxy${url.pathname.slice(APP_PROXY_PREFIX.length)}`, appBase);
     url.searchParams.forEach((value, key) => target.searchParams.append(key, value));

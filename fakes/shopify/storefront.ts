@@ -1,5 +1,6 @@
 import path from "node:path";
 import { Liquid, Tag, TypeGuards, type TagToken, type TopLevelToken } from "liquidjs";
+import type { StoredMetafield } from "./admin-api";
 import type { DemoCatalog, DemoCustomer, DemoProduct } from "./catalog";
 import { EXTENSION_DIRECTORY, loadAppEmbedBlocks, loadStorefrontTranslations } from "./theme-extension";
 
@@ -12,6 +13,8 @@ export interface StorefrontContext {
   catalog: DemoCatalog;
   customer: DemoCustomer | null;
   appEmbedEnabled: boolean;
+  /** The app's own metafields (`metafieldsSet` on its installation), which Liquid reads as `app.metafields`. */
+  appMetafields?: ReadonlyMap<string, StoredMetafield>;
   /** Items in the visitor's cart, for the header's cart link. */
   cartItemCount?: number;
   /** Klaviyo's onsite script, as Klaviyo's own app embed puts it on every page of a store that uses Klaviyo. */
@@ -87,9 +90,23 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
+/**
+ * Liquid's `app.metafields.{namespace}.{key}`: a metafield drop whose `value` is the typed value (a json metafield's
+ * parsed object), as Shopify renders app-owned metafields in a theme app extension.
+ */
+function appObject(metafields: ReadonlyMap<string, StoredMetafield> | undefined) {
+  const namespaces: Record<string, Record<string, { value: unknown; type: string }>> = {};
+  for (const metafield of metafields?.values() ?? []) {
+    const value = metafield.type === "json" ? JSON.parse(metafield.value) : metafield.type === "boolean" ? metafield.value === "true" : metafield.type === "number_integer" ? Number(metafield.value) : metafield.value;
+    (namespaces[metafield.namespace] ??= {})[metafield.key] = { value, type: metafield.type };
+  }
+  return { metafields: namespaces };
+}
+
 function liquidObjects(context: StorefrontContext, requestPath: string) {
   const { catalog, customer } = context;
   return {
+    app: appObject(context.appMetafields),
     shop: { name: catalog.shop.name, permanent_domain: catalog.shop.myshopifyDomain, domain: catalog.shop.myshopifyDomain, currency: catalog.shop.currencyCode, email: catalog.shop.email },
     customer: customer
       ? { id: Number(customer.legacyResourceId), email: customer.email, first_name: customer.firstName, last_name: customer.lastName, name: `${customer.firstName} ${customer.lastName}`, phone: customer.phone, accepts_marketing: customer.acceptsMarketing }

@@ -11,6 +11,7 @@ let browser: Browser;
 let storefrontUrl: string;
 let adminUrl: string;
 let klaviyoUrl: string;
+let textsUrl: string;
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -18,7 +19,7 @@ async function shot(page: Page, name: string) {
 
 beforeAll(async () => {
   demo = await startDemo();
-  ({ storefrontUrl, adminUrl, klaviyoUrl } = demo);
+  ({ storefrontUrl, adminUrl, klaviyoUrl, textsUrl } = demo);
   browser = await launchBrowser();
 }, 180_000);
 
@@ -84,5 +85,34 @@ describe("the local demo in a real browser", () => {
     await merchant.getByRole("button", { name: "Connect", exact: true }).click();
     await expect.poll(() => merchant.getByText("Klaviyo rejected this key").count()).toBe(1);
     await shot(merchant, "demo-admin-klaviyo-error");
+  });
+
+  it("lets a shopper text the store by SMS, the agent answer, and the merchant reply from the admin by SMS", async () => {
+    const phone = await browser.newPage({ viewport: { width: 900, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+    await phone.goto(`${textsUrl}?from=%2B14155550142`);
+    await phone.getByLabel("Message").fill("Do you have the Alpine Rain Shell?");
+    await phone.getByRole("button", { name: "Send" }).click();
+    await expect
+      .poll(async () => {
+        await phone.reload();
+        return phone.locator("li", { hasText: /Alpine Rain Shell.*\$\d/ }).count();
+      }, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await shot(phone, "demo-text-the-store");
+
+    const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
+    await merchant.goto(`${adminUrl}?path=/app/conversations`);
+    const thread = merchant.locator("tr", { hasText: "+14155550142" });
+    await expect.poll(() => thread.filter({ hasText: "sms" }).count()).toBe(1);
+    await thread.getByText("Do you have the Alpine Rain Shell?").click();
+    await merchant.getByRole("textbox", { name: "Reply" }).fill("It comes in every size; medium ships today.");
+    await merchant.getByRole("button", { name: "Send reply" }).click();
+    await expect.poll(() => merchant.getByText("It comes in every size; medium ships today.").count()).toBe(1);
+    await expect
+      .poll(async () => {
+        await phone.reload();
+        return phone.getByText("It comes in every size; medium ships today.").count();
+      }, { timeout: 15_000 })
+      .toBe(1);
   });
 });

@@ -10,13 +10,15 @@ export interface RunningDemo {
   storefrontUrl: string;
   adminUrl: string;
   klaviyoUrl: string;
+  /** The fake Twilio's "text the store" page. */
+  textsUrl: string;
   stop(): Promise<void>;
 }
 
 /** The README's run command (minus the build `npm test` already did), in a clean environment like a fresh shell. */
 export async function startDemo(): Promise<RunningDemo> {
   const dataDirectory = path.join(ROOT, ".data", `demo-test-${randomBytes(4).toString("hex")}`);
-  const [app, storefront, klaviyo, postgres] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [app, storefront, klaviyo, postgres, twilio] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const demo: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/demo.ts"], {
     cwd: ROOT,
     env: {
@@ -26,6 +28,7 @@ export async function startDemo(): Promise<RunningDemo> {
       PORT: String(app),
       DEMO_STOREFRONT_PORT: String(storefront),
       DEMO_KLAVIYO_PORT: String(klaviyo),
+      DEMO_TWILIO_PORT: String(twilio),
       DEMO_DATA_DIR: dataDirectory,
       EMBEDDED_POSTGRES_PORT: String(postgres),
     },
@@ -45,6 +48,7 @@ export async function startDemo(): Promise<RunningDemo> {
     storefrontUrl: /Storefront\s+(\S+)/.exec(output)![1]!,
     adminUrl: /Admin\s+(\S+)/.exec(output)![1]!,
     klaviyoUrl: /Klaviyo\s+(\S+)/.exec(output)![1]!,
+    textsUrl: /Texts\s+(\S+)/.exec(output)![1]!,
     async stop() {
       if (demo.exitCode === null) {
         demo.kill("SIGTERM");

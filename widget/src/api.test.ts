@@ -119,7 +119,7 @@ describe("parseConfig", () => {
       panelScript: "//cdn.shopify.com/extensions/abc/assets/widget-panel.js",
       locale: "fr",
       customer: { id: "7301234560001", email: "ada@example.com" },
-      settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut" },
+      settings: { accentColor: "#AA3300", position: "left", showOnMobile: false, greeting: "Salut", launcherLabel: "" },
       strings: { send: "Envoyer", openChat: "Open chat" },
     });
   });
@@ -127,7 +127,7 @@ describe("parseConfig", () => {
   it("falls back to safe defaults for odd settings", () => {
     const config = parseConfig(JSON.stringify({ ...valid, customer: null, settings: { accentColor: "red;background:url(x)", position: "middle", greeting: "  " }, strings: { send: 3 } }));
     expect(config.customer).toBeNull();
-    expect(config.settings).toEqual({ accentColor: "#1f6f5c", position: "right", showOnMobile: true, greeting: "Hi! How can we help?" });
+    expect(config.settings).toEqual({ accentColor: "#1f6f5c", position: "right", showOnMobile: true, greeting: "Hi! How can we help?", launcherLabel: "" });
     expect(config.strings.send).toBe("Send");
   });
 

@@ -143,7 +143,8 @@ export interface WidgetConfig {
   customer: { id: string; email: string | null } | null;
   /** The panel's script (the loader fetches it on first interaction or idle time). */
   panelScript: string;
-  settings: { accentColor: string; greeting: string; position: "left" | "right"; showOnMobile: boolean };
+  /** `launcherLabel`: visible text on the launcher, "" for the icon alone. */
+  settings: { accentColor: string; greeting: string; position: "left" | "right"; showOnMobile: boolean; launcherLabel: string };
   strings: WidgetStrings;
 }
 
@@ -277,6 +278,7 @@ export function parseConfig(json: string | null | undefined): WidgetConfig {
       greeting: text(settings.greeting, "Hi! How can we help?"),
       position: settings.position === "left" ? "left" : "right",
       showOnMobile: settings.showOnMobile !== false,
+      launcherLabel: typeof settings.launcherLabel === "string" ? settings.launcherLabel.trim().slice(0, 40) : "",
     },
     strings: Object.fromEntries(Object.entries(DEFAULT_STRINGS).map(([key, fallback]) => [key, text(strings[key], fallback)])) as unknown as WidgetStrings,
   };

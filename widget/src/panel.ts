@@ -390,7 +390,7 @@ function mountPanel(host: PanelHost): PanelControls {
     if (added) {
       log.scrollTop = log.scrollHeight;
       if (root.hidden) launcher.append(element("span", { class: "badge", "aria-hidden": "true" }));
-      if (root.hidden) launcher.setAttribute("aria-label", `${strings.openChat} (${strings.newMessages})`);
+      if (root.hidden) launcher.setAttribute("aria-label", `${config.settings.launcherLabel || strings.openChat} (${strings.newMessages})`);
     }
   }
 
@@ -571,7 +571,9 @@ function mountPanel(host: PanelHost): PanelControls {
     root.hidden = false;
     tabStore.set(openKey, "1");
     launcher.setAttribute("aria-expanded", "true");
-    launcher.setAttribute("aria-label", strings.openChat);
+    // A labelled launcher is named by its visible text; an icon-only one by aria-label.
+    if (config.settings.launcherLabel) launcher.removeAttribute("aria-label");
+    else launcher.setAttribute("aria-label", strings.openChat);
     launcher.querySelector(".badge")?.remove();
     if (focus) input.focus();
     log.scrollTop = log.scrollHeight;

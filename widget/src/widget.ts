@@ -62,6 +62,7 @@ function launcherStyles({ settings }: WidgetConfig): string {
   const accent = settings.accentColor;
   return `:host{all:initial}
 .launcher{position:fixed;${settings.position}:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;justify-content:center;width:60px;height:60px;border:0;border-radius:50%;background:${accent};color:${readableTextColor(accent)};box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}
+.launcher.labelled{width:auto;gap:8px;padding:0 20px 0 16px;border-radius:30px;font:600 15px/1 system-ui,-apple-system,"Segoe UI",sans-serif}
 .launcher:focus-visible{outline:3px solid ${accent};outline-offset:3px}
 .launcher .badge{position:absolute;top:4px;inset-inline-end:4px;width:14px;height:14px;border-radius:50%;background:#c4281c;border:2px solid #fff}
 ${settings.showOnMobile ? "" : "@media (max-width:749px){.launcher,.panel{display:none!important}}"}`;
@@ -91,14 +92,17 @@ function mount(config: WidgetConfig): CustomerAgentApi {
   const shadow = host.attachShadow({ mode: "open" });
   const style = document.createElement("style");
   style.textContent = launcherStyles(config);
-  // Icon only, so its accessible name (aria-label) is the only label: no visible text to contradict it.
+  // Icon only, its accessible name (aria-label) is the only label; with the merchant's label, that visible text is
+  // the name, so what a shopper reads and what a screen reader says agree.
+  const label = config.settings.launcherLabel;
   const launcher = document.createElement("button");
-  launcher.className = "launcher";
+  launcher.className = label ? "launcher labelled" : "launcher";
   launcher.type = "button";
-  for (const [name, value] of Object.entries({ "aria-label": config.strings.openChat, title: config.strings.openChat, "aria-expanded": "false", "aria-controls": "customer-agent-panel" })) {
+  for (const [name, value] of Object.entries({ ...(label ? {} : { "aria-label": config.strings.openChat }), title: config.strings.openChat, "aria-expanded": "false", "aria-controls": "customer-agent-panel" })) {
     launcher.setAttribute(name, value);
   }
   launcher.innerHTML = CHAT_ICON;
+  if (label) launcher.append(label);
   shadow.append(style, launcher);
   document.body.append(host);
 

@@ -1,4 +1,5 @@
 import type { AgentMemory } from "../memory";
+import type { AgentPersona } from "../settings.server";
 import type { SkillResult } from "../skills/registry";
 import type { AgentTools } from "../skills/tools";
 import type { Intent, MessagePart, SkillName, Understanding } from "../types";
@@ -13,6 +14,8 @@ export interface TurnContext {
   /** Earlier messages of the thread, oldest first (without the current one). */
   history: Array<{ author: "shopper" | "agent" | "staff" | "system"; body: string }>;
   tools: AgentTools;
+  /** The merchant's persona (name, greeting, tone, style rules, skills on/off); the defaults when absent. */
+  persona?: AgentPersona;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { MessageAuthor } from "@prisma/client";
 import { Badge, BlockStack, Box, InlineStack, Link, Text, Thumbnail } from "@shopify/polaris";
 import type { MessagePart } from "../../agent/types";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 import { formatAgo, formatMoney } from "../../components/format";
 
 export interface TranscriptMessage {

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { ReplyWindowClosedError, ShopperOptedOutError } from "../../channels/channel";
 import { addStaffReply, classifyConversation, closeConversation, resolveConversation } from "../../conversations/conversations.server";
 import { conversationThread, shopperLabel } from "../../conversations/inbox.server";
 import { ConversationNotFoundError, MAX_MESSAGE_LENGTH } from "../../conversations/shopper-messages.server";
 import { messagePart, type MessagePart } from "../../agent/types";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 
 /** Parts the admin shows; a part that no longer matches the contract (older data) is left out, never an error. */
 function readableParts(parts: unknown): MessagePart[] {
@@ -54,8 +55,8 @@ const intent = z.discriminatedUnion("intent", [
 export type ConversationActionResult = { intent: string; error: string | null; done: string | null };
 
 /**
- * One staff action on the conversation. A reply that cannot be sent (the channel refuses it, e.g. its reply window
- * closed) comes back as the error's own message, so the page shows it and keeps the typed text.
+ * One staff action on the conversation. A reply the channel cannot carry (its reply window closed, the shopper opted
+ * out) comes back as the error's own message, so the page shows it and keeps the typed text.
  */
 export async function runConversationAction(shopId: string, conversationId: string, form: FormData): Promise<ConversationActionResult> {
   const text = adminStrings().conversation;
@@ -67,8 +68,9 @@ export async function runConversationAction(shopId: string, conversationId: stri
         try {
           await addStaffReply(shopId, conversationId, parsed.data.body);
         } catch (error) {
-          if (error instanceof ConversationNotFoundError || !(error instanceof Error)) throw error;
-          return { intent: "reply", error: error.message, done: null };
+          // The channel cannot carry this reply (WhatsApp's 24-hour window, an opted-out shopper): say so, store nothing.
+          if (error instanceof ReplyWindowClosedError || error instanceof ShopperOptedOutError) return { intent: "reply", error: error.message, done: null };
+          throw error;
         }
         return { intent: "reply", error: null, done: text.replySent };
       case "close":

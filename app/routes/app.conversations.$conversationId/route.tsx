@@ -3,8 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings";
-import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
+import { adminStrings } from "../../admin/strings/en";
+import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { ConversationStatusBadge } from "../../components/ConversationStatusBadge";
 import { loadConversationPage, runConversationAction } from "./conversation.server";
 import { Transcript } from "./Transcript";
@@ -168,4 +168,6 @@ export default function ConversationPage() {
   );
 }
 
-export const ErrorBoundary = AdminErrorBoundary;
+export function ErrorBoundary() {
+  return <RouteErrorBanner title={adminStrings().conversations.title} />;
+}

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { Box, Button, InlineGrid, InlineStack, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 
 const CHANNELS = ["web_chat", "email", "sms", "whatsapp"] as const;
 

@@ -3,8 +3,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Page, Tabs, Text, useBreakpoints } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings";
-import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
+import { adminStrings } from "../../admin/strings/en";
+import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { formatAgo } from "../../components/format";
 import { conversationCounts, inboxFacets, listConversations, parseInboxQuery, shopperLabel } from "../../conversations/inbox.server";
 import { ConversationStatusBadge } from "../../components/ConversationStatusBadge";
@@ -178,4 +178,6 @@ export default function Conversations() {
   );
 }
 
-export const ErrorBoundary = AdminErrorBoundary;
+export function ErrorBoundary() {
+  return <RouteErrorBanner title={adminStrings().conversations.title} />;
+}

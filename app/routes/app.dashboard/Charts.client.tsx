@@ -1,6 +1,6 @@
 import type { Channel } from "@prisma/client";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 
 /**
  * The dashboard's charts (Polaris Viz). A `.client` module: Remix leaves it out of the server build, and the page

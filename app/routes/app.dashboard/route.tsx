@@ -4,8 +4,8 @@ import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react"
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, SkeletonBodyText, Spinner, Text } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings";
-import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
+import { adminStrings } from "../../admin/strings/en";
+import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { ClientOnly } from "../../components/ClientOnly";
 import { formatDuration, formatMoney, formatPercent } from "../../components/format";
 import { StatTile } from "../../components/StatTile";
@@ -156,4 +156,6 @@ function RankedList({ title, heading, rows }: { title: string; heading: string; 
   );
 }
 
-export const ErrorBoundary = AdminErrorBoundary;
+export function ErrorBoundary() {
+  return <RouteErrorBanner title={adminStrings().dashboard.title} />;
+}

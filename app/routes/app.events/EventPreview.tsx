@@ -1,6 +1,6 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import { BlockStack, Box, Button, Card, InlineStack, Text } from "@shopify/polaris";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 
 interface PreviewedEvent {
   id: string;

@@ -1,6 +1,6 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import { BlockStack, Text } from "@shopify/polaris";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 import { formatAgo, formatDuration } from "../../components/format";
 
 interface LoggedEvent {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { adminStrings } from "../../admin/strings";
+import { adminStrings } from "../../admin/strings/en";
 import { connectionStatus } from "../../klaviyo/connection.server";
 import { deliveryLogEvent, deliverySummary, listDeliveryLog, retryFailedEvents } from "../../klaviyo/outbox.server";
 

@@ -3,8 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings";
-import { AdminErrorBoundary } from "../../components/AdminErrorBoundary";
+import { adminStrings } from "../../admin/strings/en";
+import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { formatAgo, formatDuration } from "../../components/format";
 import { StatTile } from "../../components/StatTile";
 import { EventPreview } from "./EventPreview";
@@ -195,4 +195,6 @@ export default function EventDeliveryLog() {
   );
 }
 
-export const ErrorBoundary = AdminErrorBoundary;
+export function ErrorBoundary() {
+  return <RouteErrorBanner title={adminStrings().events.title} />;
+}

@@ -11,6 +11,7 @@ import {
 import { SKILLS, type SkillResult } from "../../skills/registry";
 import type { SkillContext } from "../../skills/skill";
 import type { Intent, Language, SkillName } from "../../types";
+import { DEFAULT_PERSONA } from "../../settings.server";
 import type { Brain, BrainReply, TurnContext } from "../brain";
 import { MIN_CONFIDENCE } from "./understand";
 
@@ -83,8 +84,19 @@ function skillContext(context: TurnContext): SkillContext {
   };
 }
 
-/** The built-in brain's routing: the understood intent (and what the conversation was doing) picks the skill. */
+/** The skills the merchant left on: a route to one switched off is no route. */
+function skillEnabled(context: TurnContext, skill: SkillName): boolean {
+  return (context.persona ?? DEFAULT_PERSONA).enabledSkills.includes(skill);
+}
+
+/** The built-in brain's routing, limited to the skills the merchant left on. */
 export function routeSkill(context: TurnContext): { skill: SkillName; args: Record<string, unknown> } | null {
+  const route = routeAnySkill(context);
+  return route && skillEnabled(context, route.skill) ? route : null;
+}
+
+/** The understood intent (and what the conversation was doing) picks the skill. */
+function routeAnySkill(context: TurnContext): { skill: SkillName; args: Record<string, unknown> } | null {
   const { understanding, memory, text } = context;
   const { intent, entities } = understanding;
   const proofGiven = Boolean(entities.orderNumber || entities.email || entities.phone);
@@ -141,7 +153,8 @@ export const builtinBrain: Brain = {
       return { skill: null, intent: "thanks", outcome: answered ? "confirmed" : "smalltalk", text: answered ? say.resolvedThanks : say.thanksNothingYet, parts: [], memory: {}, tags: [] };
     }
     if (understanding.intent === "greeting") {
-      return { skill: null, intent: "greeting", outcome: "smalltalk", text: say.greeting, parts: [], memory: {}, tags: [] };
+      // The merchant's own greeting, as the chat's first message says it; else the agent's, in the shopper's language.
+      return { skill: null, intent: "greeting", outcome: "smalltalk", text: context.persona?.greeting ?? say.greeting, parts: [], memory: {}, tags: [] };
     }
     const route = routeSkill(context);
     if (!route) {
@@ -160,7 +173,7 @@ export const builtinBrain: Brain = {
     const result = await skill.run(skillContext(context), route.args as never);
     // A message the classifier could not place that names no product may still ask about the store ("can I pay
     // with paypal?"): the store's own pages answer it, or nothing does.
-    if (understanding.intent === "unknown" && route.skill === "product-recommendations" && result.status !== "answered") {
+    if (understanding.intent === "unknown" && route.skill === "product-recommendations" && result.status !== "answered" && skillEnabled(context, "store-knowledge")) {
       const knowledge = await SKILLS["store-knowledge"].run(skillContext(context), { question: context.text } as never);
       if (knowledge.status === "answered") return composeReply(knowledge, "store-info", language);
     }

@@ -4,7 +4,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/reso
 import { z } from "zod";
 import { orderCard, productCards, knowledgeLinks, productsText, quickReplies, phrases } from "../../replies";
 import { SKILLS, type SkillResult } from "../../skills/registry";
-import type { LlmSettings } from "../../settings.server";
+import { DEFAULT_PERSONA, type AgentPersona, type LlmSettings } from "../../settings.server";
 import { SKILL_NAMES, type Language, type MessagePart, type SkillName } from "../../types";
 import type { Brain, BrainReply, TurnContext } from "../brain";
 import { builtinBrain, composeReply } from "../builtin/builtin-brain";
@@ -20,9 +20,28 @@ function instructionsMarker(shopId: string): string {
   return `agent-instructions-${createHash("sha256").update(shopId).digest("hex").slice(0, 12)}`;
 }
 
+const TONE_INSTRUCTIONS: Record<Exclude<AgentPersona["tone"], "custom">, string> = {
+  neutral: "Keep a neutral, matter-of-fact tone.",
+  professional: "Keep a professional, courteous tone; no slang, no emoji.",
+  friendly: "Keep a warm, friendly tone.",
+  playful: "Keep a playful, light-hearted tone, without losing accuracy.",
+};
+
+/** The merchant's persona: who the agent is, the brand, the tone and the style rules, after the fixed rules. */
+function personaInstructions(persona: AgentPersona): string[] {
+  const lines = [
+    persona.name ? `Your name is ${persona.name}.` : null,
+    persona.brandSummary ? `About the brand: ${persona.brandSummary}` : null,
+    persona.tone === "custom" ? `Tone: ${persona.customTone ?? ""}` : TONE_INSTRUCTIONS[persona.tone],
+    ...(persona.styleRules.length ? ["Style rules from the store:", ...persona.styleRules.map((rule) => `- ${rule}`)] : []),
+  ];
+  return lines.filter((line): line is string => Boolean(line));
+}
+
 function instructions(context: TurnContext): string {
   return [
-    `[${instructionsMarker(context.shopId)}] You are the customer agent of an online store. Reply in ${LANGUAGE_NAMES[context.understanding.language]}, briefly and warmly.`,
+    `[${instructionsMarker(context.shopId)}] You are the customer agent of an online store. Reply in ${LANGUAGE_NAMES[context.understanding.language]}, briefly.`,
+    ...personaInstructions(context.persona ?? DEFAULT_PERSONA),
     "Use the tools for every product, price, order and store-policy fact, and state only facts a tool returned in this turn; when a tool finds nothing, say so.",
     "Name each product you recommend with its price and link. For orders, say the payment and delivery status and the tracking as returned.",
     "Order details need proof: the order number plus the email or phone used for it (or a logged-in customer). Never guess or reuse them from elsewhere.",
@@ -31,8 +50,9 @@ function instructions(context: TurnContext): string {
   ].join("\n");
 }
 
-function tools(): ChatCompletionTool[] {
-  return SKILL_NAMES.map((name) => ({
+/** Only the skills the merchant left on are offered to the model. */
+function tools(enabled: readonly SkillName[]): ChatCompletionTool[] {
+  return SKILL_NAMES.filter((name) => enabled.includes(name)).map((name) => ({
     type: "function" as const,
     function: {
       name,
@@ -119,6 +139,7 @@ export function llmBrain(settings: LlmSettings): Brain {
         ...history(context),
         { role: "user", content: context.text },
       ];
+      const enabledSkills = (context.persona ?? DEFAULT_PERSONA).enabledSkills;
       const toolResults: string[] = [];
       let lastResult: SkillResult | undefined;
       let skillUsed: SkillName | null = null;
@@ -128,7 +149,7 @@ export function llmBrain(settings: LlmSettings): Brain {
           const completion = await client.chat.completions.create({
             model: settings.model,
             messages,
-            tools: tools(),
+            tools: tools(enabledSkills),
             tool_choice: round === MAX_TOOL_ROUNDS ? "none" : "auto",
             max_tokens: MAX_REPLY_TOKENS,
           });
@@ -150,7 +171,7 @@ export function llmBrain(settings: LlmSettings): Brain {
           messages.push({ role: "assistant", content: message.content ?? null, tool_calls: calls });
           for (const call of calls) {
             const name = call.function.name as SkillName;
-            const skill = SKILLS[name];
+            const skill = enabledSkills.includes(name) ? SKILLS[name] : undefined;
             let content: string;
             if (!skill) content = JSON.stringify({ error: `unknown tool ${call.function.name}` });
             else {

@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { channelSettingsSchema, type ChannelSettingsInput } from "../channels/settings.server";
+import { decryptSecret } from "../crypto.server";
+import { db } from "../db.server";
+import { adminDocumentRequest, adminFetchRequest, createTestShop, send, type TestShop } from "../../test/support/shopify";
+
+/** The page as the merchant reads it: without React's markers between text pieces, quotes unescaped. */
+async function pageText(response: Response) {
+  return (await response.text()).replaceAll("<!-- -->", "").replaceAll("&#x27;", "'").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+}
+
+function postForm(shop: TestShop, form: Record<string, string>) {
+  return adminFetchRequest("/app/channels", shop, {
+    method: "POST",
+    body: new URLSearchParams(form),
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
+}
+
+const validSettings = (): Required<{ [K in keyof ChannelSettingsInput]: string }> => ({
+  twilioAccountSid: `AC${randomBytes(16).toString("hex")}`,
+  twilioAuthToken: randomBytes(16).toString("hex"),
+  smsNumber: "+1 415 555 0100",
+  whatsappNumber: "whatsapp:+14155550101",
+  emailFromAddress: "Help@TrailCo.example",
+  smtpHost: "smtp.trailco.example",
+  smtpPort: "587",
+  smtpUser: "mailer",
+  smtpPassword: "correct horse battery staple",
+});
+
+describe("Channels page", () => {
+  it("stores the settings, secrets encrypted and never shown again, and shows Twilio's webhook address", async () => {
+    const shop = await createTestShop();
+    const input = validSettings();
+    // The form's one schema accepts what the page sends.
+    expect(channelSettingsSchema.safeParse(input).success).toBe(true);
+
+    const saved = await send(await postForm(shop, { intent: "save", ...input }));
+    expect(await pageText(saved)).toContain("Channel settings saved");
+    const stored = await db().shopChannelSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+    expect(stored).toMatchObject({
+      twilioAccountSid: input.twilioAccountSid, smsNumber: "+14155550100", whatsappNumber: "+14155550101",
+      emailFromAddress: "help@trailco.example", smtpHost: "smtp.trailco.example", smtpPort: 587, smtpUser: "mailer",
+    });
+    expect(stored.encryptedTwilioAuthToken).not.toContain(input.twilioAuthToken);
+    expect(decryptSecret(stored.encryptedTwilioAuthToken!)).toBe(input.twilioAuthToken);
+    expect(decryptSecret(stored.encryptedSmtpPassword!)).toBe(input.smtpPassword);
+
+    const page = await pageText(await send(await adminDocumentRequest("/app/channels", shop)));
+    expect(page).toContain(`/channels/twilio/${shop.domain}/messages`);
+    expect(page).toContain(input.twilioAccountSid);
+    expect(page).not.toContain(input.twilioAuthToken);
+    expect(page).not.toContain(input.smtpPassword);
+    expect(page).toContain("Stored (hidden)");
+
+    // Saving again with the secret fields empty keeps the stored secrets.
+    await send(await postForm(shop, { intent: "save", ...input, twilioAuthToken: "", smtpPassword: "", smtpUser: "mailer2" }));
+    const again = await db().shopChannelSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+    expect(again.smtpUser).toBe("mailer2");
+    expect(decryptSecret(again.encryptedTwilioAuthToken!)).toBe(input.twilioAuthToken);
+  });
+
+  it("names each wrong field inline and stores nothing", async () => {
+    const shop = await createTestShop();
+    const text = await pageText(
+      await send(await postForm(shop, { intent: "save", ...validSettings(), twilioAccountSid: "SK123", smsNumber: "555-0100", smtpPort: "99999", emailFromAddress: "not an address" })),
+    );
+    expect(text).toContain("Some settings need fixing; nothing was saved.");
+    expect(text).toContain("An account SID is AC followed by 32 hexadecimal characters");
+    expect(text).toContain("Enter the number with its country code, e.g. +14155550100");
+    expect(text).toContain("Ports go from 1 to 65535");
+    expect(text).toContain("Enter an email address, e.g. help@yourstore.com");
+    expect(await db().shopChannelSettings.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("asks for the Twilio account a number needs", async () => {
+    const shop = await createTestShop();
+    const text = await pageText(await send(await postForm(shop, { intent: "save", smsNumber: "+14155550100" })));
+    expect(text).toContain("Needed to send and receive on the numbers below");
+    expect(text).toContain("Needed with the account SID");
+    expect(await db().shopChannelSettings.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("reports that email sending is not configured yet, and that SMS needs setting up first", async () => {
+    const shop = await createTestShop();
+    const email = await pageText(await send(await postForm(shop, { intent: "test", channel: "email", to: "me@trailco.example" })));
+    expect(email).toContain("The test Email was not sent: email sending not configured");
+    const sms = await pageText(await send(await postForm(shop, { intent: "test", channel: "sms", to: "+14155550199" })));
+    expect(sms).toContain("SMS is not set up for this shop");
+  });
+});

@@ -1,4 +1,0 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../webhooks/receive.server";
-
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "products/update");

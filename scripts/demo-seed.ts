@@ -1,6 +1,7 @@
 import { syncCatalog } from "../app/catalog/sync.server";
 import { readChannelSettings, saveChannelSettings } from "../app/channels/settings.server";
 import { db } from "../app/db.server";
+import { seedDemoHistory } from "../app/demo/demo-history.server";
 import { DEMO_KLAVIYO_API_KEY, DEMO_SHOP_ACCESS_TOKEN, DEMO_TWILIO } from "../app/demo/demo-mode.server";
 import { createFaqEntry, listFaqEntries } from "../app/knowledge/faq.server";
 import { syncPolicies } from "../app/knowledge/policies.server";
@@ -12,7 +13,8 @@ import { DEMO_FAQ } from "./demo-faq";
 
 /**
  * Installs the demo shop the way a real install ends up: an offline session, the shop's country, the catalog, recent orders
- * and the shop's policies read through the Admin API (the fake), the merchant's FAQ written once, and Klaviyo connected
+ * and the shop's policies read through the Admin API (the fake), the merchant's FAQ written once, a few weeks of conversation
+ * history (app/demo/demo-history.server.ts), and Klaviyo connected
  * through the real key check (the fake, unless KLAVIYO_API_URL names a real account, in which case the merchant
  * connects from the admin).
  */
@@ -35,6 +37,8 @@ export async function seedDemoShop(catalog: DemoCatalog, options: { connectKlavi
   if ((await listFaqEntries(shop.id)).length === 0) {
     for (const entry of DEMO_FAQ) await createFaqEntry(shop.id, entry);
   }
+  // Four weeks of conversations, recommendations, escalations and orders, so the dashboard shows trends at once.
+  await seedDemoHistory(shop.id, { days: 28 });
   if (options.connectKlaviyo && !(await db().klaviyoConnection.findUnique({ where: { shopId: shop.id } }))) {
     const result = await connectWithApiKey(shop.id, DEMO_KLAVIYO_API_KEY);
     if (!result.ok) throw new Error(`Demo Klaviyo connection failed: ${result.message}`);

@@ -1,4 +1,4 @@
-import { Prisma } from "@prisma/client";
+import { Prisma, type Channel } from "@prisma/client";
 import { db, type Transaction } from "../db.server";
 import type { OrderLinkResult } from "../orders/linking.server";
 import type { SavedOrder } from "../orders/orders.server";
@@ -55,11 +55,14 @@ export interface AttributionSummary {
   averageOrderValue: string | null;
 }
 
-/** What the dashboard shows for a date range: conversations started in it, and the orders attributed to them. */
-export async function attributionSummary(shopId: string, range: { from: Date; to: Date }): Promise<AttributionSummary> {
+/**
+ * What the dashboard shows for a date range: conversations started in it (of one channel, when given), and the
+ * orders attributed to them.
+ */
+export async function attributionSummary(shopId: string, range: { from: Date; to: Date }, channel?: Channel): Promise<AttributionSummary> {
   const shop = await db().shop.findUniqueOrThrow({ where: { id: shopId }, select: { currencyCode: true } });
   const [conversations, [totals]] = await Promise.all([
-    db().conversation.count({ where: { shopId, startedAt: { gte: range.from, lt: range.to } } }),
+    db().conversation.count({ where: { shopId, startedAt: { gte: range.from, lt: range.to }, ...(channel ? { channel } : {}) } }),
     db().$queryRaw<Array<{ orders: bigint; revenue: Prisma.Decimal | null; recommended_orders: bigint; recommended_revenue: Prisma.Decimal | null }>>`
       SELECT COUNT(*) AS orders,
              SUM(o."totalPrice" - o."refundedAmount") AS revenue,
@@ -67,7 +70,8 @@ export async function attributionSummary(shopId: string, range: { from: Date; to
              SUM(o."totalPrice" - o."refundedAmount") FILTER (WHERE o."containsRecommendedProduct") AS recommended_revenue
       FROM "Order" o JOIN "Conversation" c ON c.id = o."conversationId"
       WHERE o."shopId" = ${shopId} AND o."cancelledAt" IS NULL AND o."currencyCode" = ${shop.currencyCode}
-        AND c."startedAt" >= ${range.from} AND c."startedAt" < ${range.to}`,
+        AND c."startedAt" >= ${range.from} AND c."startedAt" < ${range.to}
+        AND (${channel ?? null}::text IS NULL OR c.channel::text = ${channel ?? null}::text)`,
   ]);
   const orders = Number(totals?.orders ?? 0);
   const revenue = new Prisma.Decimal(totals?.revenue ?? 0);

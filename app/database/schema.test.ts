@@ -204,6 +204,13 @@ describe("migrated schema", () => {
       });
       expect(await db().order.findUniqueOrThrow({ where: { id: order.id } })).toEqual(order);
     },
+    CardInteraction: async () => {
+      const conversation = await newConversation();
+      const interaction = await db().cardInteraction.create({
+        data: { shopId: conversation.shopId, conversationId: conversation.id, productId: "gid://shopify/Product/1", kind: "add_to_cart", createdAt: new Date("2026-12-01T10:00:00Z") },
+      });
+      expect(await db().cardInteraction.findUniqueOrThrow({ where: { id: interaction.id } })).toEqual(interaction);
+    },
     KlaviyoResource: async () => {
       const shop = await newShop();
       const resource = await db().klaviyoResource.create({

@@ -98,14 +98,30 @@ export async function retryFailedEvents(shopId: string, eventIds?: string[]): Pr
   return count;
 }
 
+export interface DeliveryLogFilters {
+  status?: KlaviyoEventStatus;
+  metric?: string;
+  conversationId?: string;
+  cursor?: string;
+  take?: number;
+}
+
 /** The admin's event delivery log, newest first, one page at a time (cursor = the last event id of the previous page). */
-export async function listDeliveryLog(shopId: string, options: { status?: KlaviyoEventStatus; cursor?: string; take?: number } = {}) {
+export async function listDeliveryLog(shopId: string, options: DeliveryLogFilters = {}) {
   const take = Math.min(Math.max(1, options.take ?? DELIVERY_LOG_PAGE_SIZE), MAX_DELIVERY_LOG_PAGE_SIZE);
+  const where = {
+    shopId,
+    ...(options.status ? { status: options.status } : {}),
+    ...(options.metric ? { metric: options.metric } : {}),
+    ...(options.conversationId ? { conversationId: options.conversationId } : {}),
+  };
+  // A cursor that is not one of this shop's events (a stale address) starts from the newest instead of an empty page.
+  const cursor = options.cursor && (await db().klaviyoEvent.count({ where: { id: options.cursor, shopId } })) ? options.cursor : undefined;
   const rows = await db().klaviyoEvent.findMany({
-    where: { shopId, ...(options.status ? { status: options.status } : {}) },
+    where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: take + 1,
-    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     select: {
       id: true,
       metric: true,
@@ -121,6 +137,14 @@ export async function listDeliveryLog(shopId: string, options: { status?: Klaviy
   });
   const events = rows.slice(0, take);
   return { events, nextCursor: rows.length > take ? events.at(-1)!.id : null };
+}
+
+/** One logged event with what the app sends Klaviyo for it (the JSON:API attributes), for the log's preview. */
+export async function deliveryLogEvent(shopId: string, eventId: string) {
+  return db().klaviyoEvent.findFirst({
+    where: { id: eventId, shopId },
+    select: { id: true, kind: true, metric: true, status: true, uniqueId: true, payload: true, lastError: true, lastStatusCode: true },
+  });
 }
 
 /** What the admin's home and delivery log summarise: events per status and how long the oldest has waited. */

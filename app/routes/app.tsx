@@ -29,6 +29,7 @@ export default function AppLayout() {
           Home
         </Link>
         <Link to="/app/conversations">Conversations</Link>
+        <Link to="/app/dashboard">Dashboard</Link>
         <Link to="/app/guidance">{en.nav.guidance}</Link>
         <Link to="/app/rules">{en.nav.rules}</Link>
         <Link to="/app/knowledge">{en.nav.knowledge}</Link>

@@ -2,6 +2,7 @@ import { InvalidShopError } from "@shopify/shopify-api";
 import { z } from "zod";
 import { clientAddress, ConversationFullError, isAutomatedClient, MAX_SHOPPER_MESSAGES_PER_CONVERSATION, RateLimitedError, takeMessageAllowance } from "../abuse/limits.server";
 import { answerShopperMessage } from "../agent/shopper-turns.server";
+import { CARD_INTERACTION_KINDS, recordCardInteraction } from "../analytics/card-interactions.server";
 import { escalateConversation, SHOPPER_REQUESTED } from "../conversations/conversations.server";
 import {
   ConversationNotFoundError,
@@ -43,6 +44,13 @@ const startInput = z.object({
 });
 const messageInput = startInput.pick({ anonymousId: true, message: true, email: true, phone: true, klaviyoExchangeId: true, consent: true });
 const escalateInput = z.object({ anonymousId });
+const cardInteractionInput = z.object({
+  anonymousId,
+  productId: storableText().trim().min(1).max(200),
+  kind: z.enum(CARD_INTERACTION_KINDS),
+});
+/** Card interactions are a few bytes; anything bigger is not the widget. */
+const CARD_INTERACTION_BODY_LIMIT_BYTES = 2 * 1024;
 const conversationId = storableText().min(1).max(100);
 /** A poll's cursor: the createdAt of the newest message the widget has; absent, the whole thread. */
 const pollCursor = z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional();
@@ -150,6 +158,21 @@ export async function handleEscalation(request: Request, id: string): Promise<Sh
   await readShopperConversation(context.shop.id, parseInput(conversationId, id), input.anonymousId);
   await escalateConversation({ shopId: context.shop.id, conversationId: id, reason: SHOPPER_REQUESTED });
   return readShopperConversation(context.shop.id, id, input.anonymousId);
+}
+
+/**
+ * The widget reports an add to cart or a product link click on one of the agent's cards (sent with fetch keepalive,
+ * so a click that leaves the page still arrives). Not counted against the message limits: it starts no turn, and a
+ * repeat is stored once.
+ */
+export async function handleCardInteraction(request: Request, id: string): Promise<{ recorded: boolean }> {
+  const context = await authenticateProxy(request);
+  annotateRequest({ conversationId: id });
+  const input = await readJsonBody(request, CARD_INTERACTION_BODY_LIMIT_BYTES, cardInteractionInput);
+  const outcome = await recordCardInteraction({ shopId: context.shop.id, conversationId: parseInput(conversationId, id), ...input });
+  if (outcome === "unknown-conversation") throw new ConversationNotFoundError(`Conversation ${id} not found`);
+  if (outcome === "unknown-card") throw new HttpError(400, "productId: not a product the agent showed in this conversation", { field: "productId" });
+  return { recorded: outcome === "recorded" };
 }
 
 export async function handleConversationPoll(request: Request, id: string): Promise<ShopperConversationView> {

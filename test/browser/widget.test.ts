@@ -56,8 +56,14 @@ describe("the storefront widget in a real browser", () => {
     const serious = axe.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
     expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
 
+    // The add is reported to the app for the merchant's dashboard (Admin → Dashboard, card interactions).
+    const reported = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith("/interactions"));
     await addButtons.first().click();
     await expect.poll(() => chat(page).getByRole("status").filter({ hasText: "Added to your cart." }).count()).toBe(1);
+    const report = await reported;
+    // 200 is a recorded (or already recorded) interaction; the widget does not read the body, so neither does the test.
+    expect(report.status()).toBe(200);
+    expect(JSON.parse(report.request().postData() ?? "{}")).toMatchObject({ kind: "add_to_cart" });
     await page.screenshot({ path: path.join(SCREENSHOTS, "widget-cards.png") });
     const conversationId = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith("customer-agent:conversation:"))?.[1]);
     expect(conversationId).toBeTruthy();

@@ -189,6 +189,7 @@ export const endpoints = {
   startConversation: (proxyPath: string) => `${proxyPath}/conversations`,
   sendMessage: (proxyPath: string, conversationId: string) => `${conversationPath(proxyPath, conversationId)}/messages`,
   escalate: (proxyPath: string, conversationId: string) => `${conversationPath(proxyPath, conversationId)}/escalate`,
+  cardInteraction: (proxyPath: string, conversationId: string) => `${conversationPath(proxyPath, conversationId)}/interactions`,
   conversation: (proxyPath: string, conversationId: string, anonymousId: string, after?: string | null) =>
     `${conversationPath(proxyPath, conversationId)}?anonymousId=${encodeURIComponent(anonymousId)}${after ? `&after=${encodeURIComponent(after)}` : ""}`,
 };

@@ -218,7 +218,11 @@ function mountPanel(host: PanelHost): PanelControls {
     const image = safeUrl(card.imageUrl);
     // The title next to it names the product: the image is decoration for a screen reader.
     if (image) item.append(element("img", { src: image, alt: "", width: "140", height: "140", loading: "lazy", decoding: "async" }));
-    item.append(url ? link(url, card.title, { id: titleId }) : element("span", { id: titleId }, card.title));
+    if (url) {
+      const title = link(url, card.title, { id: titleId });
+      title.addEventListener("click", () => reportCard(card.productId, "product_click"));
+      item.append(title);
+    } else item.append(element("span", { id: titleId }, card.title));
     const onSale = card.compareAtPrice !== null && Number(card.compareAtPrice) > Number(card.price);
     const price = element("span", { class: onSale ? "price sale" : "price" });
     price.append(element("span", { class: "visually-hidden" }, onSale ? `${strings.salePrice} ` : ""), formatPrice(card.price, card.currencyCode, locale));
@@ -232,13 +236,24 @@ function mountPanel(host: PanelHost): PanelControls {
     if (variant !== null) {
       const add = element("button", { class: "add", type: "button", "aria-describedby": titleId }, strings.addToCart);
       const result = element("p", { class: "cart-status", role: "status" });
-      add.addEventListener("click", () => void addToCart(variant, add, result));
+      add.addEventListener("click", () => void addToCart(variant, add, result).then((added) => added && reportCard(card.productId, "add_to_cart")));
       item.append(add, result);
     }
     return item;
   }
 
-  async function addToCart(variantId: number, button: HTMLButtonElement, result: HTMLElement) {
+  /** For the merchant's dashboard, best effort; a link click leaves the page, so that one is sent keepalive. */
+  function reportCard(productId: string, kind: "add_to_cart" | "product_click") {
+    if (!conversationId) return;
+    fetch(endpoints.cardInteraction(proxyPath, conversationId), {
+      method: "POST",
+      keepalive: kind === "product_click",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ anonymousId: shopperId, productId, kind }),
+    }).catch(() => {});
+  }
+
+  async function addToCart(variantId: number, button: HTMLButtonElement, result: HTMLElement): Promise<boolean> {
     button.disabled = true;
     button.textContent = strings.adding;
     result.className = "cart-status";
@@ -253,9 +268,11 @@ function mountPanel(host: PanelHost): PanelControls {
       if (!response.ok) throw new Error(cartErrorMessage(payload, strings.unavailable));
       result.append(`${strings.addedToCart} `, link(new URL(cartEndpoints.page(cartRoot()), window.location.href).href, strings.viewCart));
       if (conversationId) void tagCart(conversationId, true);
+      return true;
     } catch (failure) {
       result.className = "cart-status failed";
       result.textContent = failure instanceof Error && failure.message ? failure.message : strings.unavailable;
+      return false;
     } finally {
       button.disabled = false;
       button.textContent = strings.addToCart;

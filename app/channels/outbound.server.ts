@@ -1,3 +1,4 @@
+import { startClaimLoop } from "../jobs/claim-loop.server";
 import type { Channel, MessageAuthor } from "@prisma/client";
 import { pool, type Sql } from "../db.server";
 import { PRESENT_INSTANCES, type InstancePresence } from "../jobs/instance-presence.server";
@@ -165,48 +166,20 @@ export interface ChannelSenderWorker {
  */
 export function startChannelSenderWorker(presence: InstancePresence, options: { batchSize?: number } = {}): ChannelSenderWorker {
   const batchSize = options.batchSize ?? 20;
-  let stopping = false;
-  let wakeRequested = true;
-  let interrupt: (() => void) | null = null;
-  const wake = () => {
-    wakeRequested = true;
-    interrupt?.();
-  };
-  wakers.add(wake);
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wakeRequested || stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        interrupt = null;
-        resolve();
-      }
-      interrupt = done;
-    });
-
-  const loop = (async () => {
-    while (!stopping) {
-      wakeRequested = false;
-      let claimed: OutboundChannelMessage[];
-      try {
-        claimed = presence.isPresent() ? await claimDueParts(batchSize, presence.id) : [];
-      } catch (error) {
-        if (!stopping) logger().warn({ source: "channels", err: error }, "claiming channel messages failed");
-        await idle(1000);
-        continue;
-      }
+  const loop = startClaimLoop({
+    presence,
+    source: "channels",
+    idlePollMs: IDLE_POLL_MS,
+    claim: (claimedBy) => claimDueParts(batchSize, claimedBy),
+    work: async (claimed) => {
       for (const part of claimed) await sendPart(part);
-      if (claimed.length === 0) await idle(IDLE_POLL_MS);
-    }
-  })();
-
+    },
+  });
+  wakers.add(loop.wake);
   return {
     async stop() {
-      stopping = true;
-      wakers.delete(wake);
-      interrupt?.();
-      await loop;
+      wakers.delete(loop.wake);
+      await loop.stop();
     },
   };
 }

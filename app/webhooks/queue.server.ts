@@ -1,7 +1,7 @@
+import { startClaimLoop } from "../jobs/claim-loop.server";
 import { pool } from "../db.server";
 import { PRESENT_INSTANCES, type InstancePresence } from "../jobs/instance-presence.server";
 import { processWebhookDelivery, type ClaimedDelivery } from "./process.server";
-import { logger } from "../logger.server";
 
 /** A claimed delivery not finished in this long is taken to have died with its instance, and is claimed again. */
 export const CLAIM_LEASE_SECONDS = 300;
@@ -55,51 +55,18 @@ export interface WebhookWorker {
 export function startWebhookWorker(presence: InstancePresence, options: { concurrency?: number; batchSize?: number } = {}): WebhookWorker {
   const concurrency = options.concurrency ?? 4;
   const batchSize = options.batchSize ?? 40;
-  let stopping = false;
-  let wakeRequested = true;
-  let interrupt: (() => void) | null = null;
-  const wake = () => {
-    wakeRequested = true;
-    interrupt?.();
-  };
-  wakers.add(wake);
-
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wakeRequested || stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        interrupt = null;
-        resolve();
-      }
-      interrupt = done;
-    });
-
-  const loop = (async () => {
-    while (!stopping) {
-      wakeRequested = false;
-      let claimed: ClaimedDelivery[];
-      try {
-        // Absent from PostgreSQL, this instance's claims could be taken over while it works them: it claims nothing.
-        claimed = presence.isPresent() ? await claimDueDeliveries(batchSize, presence.id) : [];
-      } catch (error) {
-        // The database is away (restart, failover): the deliveries wait in the table; try again shortly.
-        if (!stopping) logger().warn({ source: "webhooks", err: error }, "claiming deliveries failed");
-        await idle(1000);
-        continue;
-      }
-      if (claimed.length > 0) await workInShopOrder(claimed, concurrency);
-      else await idle(IDLE_POLL_MS);
-    }
-  })();
-
+  const loop = startClaimLoop({
+    presence,
+    source: "webhooks",
+    idlePollMs: IDLE_POLL_MS,
+    claim: (claimedBy) => claimDueDeliveries(batchSize, claimedBy),
+    work: (claimed) => workInShopOrder(claimed, concurrency),
+  });
+  wakers.add(loop.wake);
   return {
     async stop() {
-      stopping = true;
-      wakers.delete(wake);
-      interrupt?.();
-      await loop;
+      wakers.delete(loop.wake);
+      await loop.stop();
     },
   };
 }

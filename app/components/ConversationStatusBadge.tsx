@@ -1,6 +1,6 @@
 import type { ConversationStatus } from "@prisma/client";
 import { Badge } from "@shopify/polaris";
-import { adminStrings } from "../admin/strings/en";
+import { en } from "../admin/strings/en";
 
 const TONES: Record<ConversationStatus, "info" | "attention" | "success" | undefined> = {
   open: "info",
@@ -10,5 +10,5 @@ const TONES: Record<ConversationStatus, "info" | "attention" | "success" | undef
 };
 
 export function ConversationStatusBadge({ status }: { status: ConversationStatus }) {
-  return <Badge tone={TONES[status]}>{adminStrings().conversations.tabs[status]}</Badge>;
+  return <Badge tone={TONES[status]}>{en.conversations.tabs[status]}</Badge>;
 }

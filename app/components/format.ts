@@ -1,6 +1,6 @@
-import { adminStrings } from "../admin/strings/en";
+import { en } from "../admin/strings/en";
 
-const text = () => adminStrings().common;
+const text = () => en.common;
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return text().seconds(Math.max(0, Math.round(seconds)));

@@ -402,9 +402,5 @@ export const en = {
   },
 } as const;
 
+/** The admin's language is English for now; another language is a file of this shape (`typeof en`). */
 export type AdminStrings = typeof en;
-
-/** The admin's language is English for now; other languages add a file of the same shape. */
-export function adminStrings(): AdminStrings {
-  return en;
-}

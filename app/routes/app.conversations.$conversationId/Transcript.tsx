@@ -1,7 +1,7 @@
 import type { MessageAuthor } from "@prisma/client";
 import { Badge, BlockStack, Box, InlineStack, Link, Text, Thumbnail } from "@shopify/polaris";
 import type { MessagePart } from "../../agent/types";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { formatAgo, formatMoney } from "../../components/format";
 
 export interface TranscriptMessage {
@@ -18,7 +18,7 @@ const BACKGROUND = { shopper: "bg-surface-secondary", agent: "bg-surface-info", 
 
 /** The thread as the shopper saw it: each agent turn with the skill that answered and the cards it showed. */
 export function Transcript({ messages, now }: { messages: TranscriptMessage[]; now: string }) {
-  const text = adminStrings().conversation;
+  const text = en.conversation;
   return (
     <ol aria-label={text.transcript} style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: "var(--p-space-300)" }}>
       {messages.map((message) => (
@@ -54,7 +54,7 @@ export function Transcript({ messages, now }: { messages: TranscriptMessage[]; n
 }
 
 function Parts({ parts }: { parts: MessagePart[] }) {
-  const text = adminStrings().conversation;
+  const text = en.conversation;
   const products = parts.filter((part) => part.type === "product");
   return (
     <>

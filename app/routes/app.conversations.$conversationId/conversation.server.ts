@@ -4,7 +4,7 @@ import { addStaffReply, classifyConversation, closeConversation, resolveConversa
 import { conversationThread, shopperLabel } from "../../conversations/inbox.server";
 import { ConversationNotFoundError, MAX_MESSAGE_LENGTH } from "../../conversations/shopper-messages.server";
 import { messagePart, type MessagePart } from "../../agent/types";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 
 /** Parts the admin shows; a part that no longer matches the contract (older data) is left out, never an error. */
 function readableParts(parts: unknown): MessagePart[] {
@@ -43,7 +43,7 @@ export async function loadConversationPage(shopId: string, conversationId: strin
 }
 
 const intent = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("reply"), body: z.string().trim().min(1, adminStrings().conversation.writeReplyFirst).max(MAX_MESSAGE_LENGTH) }),
+  z.object({ intent: z.literal("reply"), body: z.string().trim().min(1, en.conversation.writeReplyFirst).max(MAX_MESSAGE_LENGTH) }),
   z.object({ intent: z.literal("close") }),
   z.object({ intent: z.literal("resolve") }),
   z.object({
@@ -60,7 +60,7 @@ export type ConversationActionResult = { intent: string; error: string | null; d
  * out) comes back as the error's own message, so the page shows it and keeps the typed text.
  */
 export async function runConversationAction(shopId: string, conversationId: string, form: FormData): Promise<ConversationActionResult> {
-  const text = adminStrings().conversation;
+  const text = en.conversation;
   const parsed = intent.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { intent: String(form.get("intent") ?? ""), error: parsed.error.issues.map((issue) => issue.message).join("; "), done: null };
   try {

@@ -3,13 +3,13 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { ConversationStatusBadge } from "../../components/ConversationStatusBadge";
 import { loadConversationPage, runConversationAction } from "./conversation.server";
 import { Transcript } from "./Transcript";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.shopper} · ${adminStrings().conversations.title}` : adminStrings().conversations.title }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.shopper} · ${en.conversations.title}` : en.conversations.title }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
@@ -25,7 +25,7 @@ export default function ConversationPage() {
   const conversation = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const text = adminStrings().conversation;
+  const text = en.conversation;
   const [reply, setReply] = useState("");
   const [skill, setSkill] = useState(conversation.skill ?? "");
   const [tags, setTags] = useState(conversation.tags.join(", "));
@@ -41,7 +41,7 @@ export default function ConversationPage() {
     <Page
       title={conversation.shopper}
       titleMetadata={<ConversationStatusBadge status={conversation.status} />}
-      subtitle={conversation.emailSubject ? `${adminStrings().channels[conversation.channel]}: ${conversation.emailSubject}` : adminStrings().channels[conversation.channel]}
+      subtitle={conversation.emailSubject ? `${en.channels[conversation.channel]}: ${conversation.emailSubject}` : en.channels[conversation.channel]}
       backAction={{ content: text.back, url: "/app/conversations" }}
     >
       <Layout>
@@ -155,7 +155,7 @@ export default function ConversationPage() {
                 ) : null}
                 {conversation.events.map((event) => (
                   <Text as="p" key={event.id}>
-                    {event.metric} — {adminStrings().events.statuses[event.status]}
+                    {event.metric} — {en.events.statuses[event.status]}
                   </Text>
                 ))}
                 {conversation.events.length ? <Link url={`/app/events?conversationId=${conversation.id}`}>{text.eventLog}</Link> : null}
@@ -169,5 +169,5 @@ export default function ConversationPage() {
 }
 
 export function ErrorBoundary() {
-  return <RouteErrorBanner title={adminStrings().conversations.title} />;
+  return <RouteErrorBanner title={en.conversations.title} />;
 }

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { Box, Button, InlineGrid, InlineStack, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 
 const CHANNELS = ["web_chat", "email", "sms", "whatsapp"] as const;
 
@@ -17,7 +17,7 @@ export interface InboxFilterValues {
 
 /** A plain GET form: the filters live in the address, so a filtered inbox can be bookmarked, shared and reloaded. */
 export function InboxFilters({ values, skills, tags }: { values: InboxFilterValues; skills: string[]; tags: string[] }) {
-  const text = adminStrings();
+  const text = en;
   const [q, setQ] = useState(values.q ?? "");
   const [channel, setChannel] = useState(values.channel ?? "");
   const [skill, setSkill] = useState(values.skill ?? "");

@@ -3,14 +3,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Page, Tabs, Text, useBreakpoints } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { formatAgo } from "../../components/format";
 import { conversationCounts, inboxFacets, listConversations, parseInboxQuery, shopperLabel } from "../../conversations/inbox.server";
 import { ConversationStatusBadge } from "../../components/ConversationStatusBadge";
 import { InboxFilters } from "./InboxFilters";
 
-const TABS: Array<{ id: keyof ReturnType<typeof adminStrings>["conversations"]["tabs"]; status?: ConversationStatus }> = [
+const TABS: Array<{ id: keyof typeof en.conversations.tabs; status?: ConversationStatus }> = [
   { id: "all" },
   { id: "escalated", status: "escalated" },
   { id: "open", status: "open" },
@@ -18,7 +18,7 @@ const TABS: Array<{ id: keyof ReturnType<typeof adminStrings>["conversations"]["
   { id: "closed", status: "closed" },
 ];
 
-export const meta: MetaFunction = () => [{ title: adminStrings().conversations.title }];
+export const meta: MetaFunction = () => [{ title: en.conversations.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
@@ -47,7 +47,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Conversations() {
   const { conversations, counts, nextCursor, filters, facets, now } = useLoaderData<typeof loader>();
-  const text = adminStrings();
+  const text = en;
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
@@ -179,5 +179,5 @@ export default function Conversations() {
 }
 
 export function ErrorBoundary() {
-  return <RouteErrorBanner title={adminStrings().conversations.title} />;
+  return <RouteErrorBanner title={en.conversations.title} />;
 }

@@ -1,6 +1,6 @@
 import type { Channel } from "@prisma/client";
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 
 /**
  * The dashboard's charts (Polaris Viz). A `.client` module: Remix leaves it out of the server build, and the page
@@ -12,7 +12,7 @@ const HIDDEN_FROM_ASSISTIVE_TECHNOLOGY = { "aria-hidden": true, inert: "" } as c
 export function ConversationsPerDayChart({ perDay }: { perDay: Array<{ day: string; channel: Channel; conversations: number }> }) {
   const channels = [...new Set(perDay.map((row) => row.channel))];
   const data = channels.map((channel) => ({
-    name: adminStrings().channels[channel],
+    name: en.channels[channel],
     data: perDay.filter((row) => row.channel === channel).map((row) => ({ key: row.day.slice(5), value: row.conversations })),
   }));
   return (
@@ -25,7 +25,7 @@ export function ConversationsPerDayChart({ perDay }: { perDay: Array<{ day: stri
 }
 
 export function SkillsChart({ skills }: { skills: Array<{ skill: string | null; conversations: number; resolvedByAgent: number }> }) {
-  const text = adminStrings().dashboard;
+  const text = en.dashboard;
   const key = (skill: string | null) => skill ?? text.noSkill;
   const data = [
     { name: text.volume, data: skills.map((row) => ({ key: key(row.skill), value: row.conversations })) },

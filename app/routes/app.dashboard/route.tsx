@@ -4,7 +4,7 @@ import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react"
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { BlockStack, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, SkeletonBodyText, Spinner, Text } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { ClientOnly } from "../../components/ClientOnly";
 import { formatDuration, formatMoney, formatPercent } from "../../components/format";
@@ -15,7 +15,7 @@ import { RANGES } from "./ranges";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
 
-export const meta: MetaFunction = () => [{ title: adminStrings().dashboard.title }];
+export const meta: MetaFunction = () => [{ title: en.dashboard.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
@@ -26,7 +26,7 @@ const CHANNELS: Channel[] = ["web_chat", "email", "sms", "whatsapp"];
 
 export default function Dashboard() {
   const { figures, range, channel } = useLoaderData<typeof loader>();
-  const text = adminStrings().dashboard;
+  const text = en.dashboard;
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/dashboard";
@@ -47,10 +47,10 @@ export default function Dashboard() {
             <Select
               label={text.channel}
               value={channel ?? ""}
-              options={[{ label: text.allChannels, value: "" }, ...CHANNELS.map((value) => ({ label: adminStrings().channels[value], value }))]}
+              options={[{ label: text.allChannels, value: "" }, ...CHANNELS.map((value) => ({ label: en.channels[value], value }))]}
               onChange={(value) => choose("channel", value)}
             />
-            {loading ? <Spinner size="small" accessibilityLabel={adminStrings().common.loading} /> : null}
+            {loading ? <Spinner size="small" accessibilityLabel={en.common.loading} /> : null}
           </InlineStack>
         </Card>
         {figures.conversations === 0 ? (
@@ -67,14 +67,14 @@ export default function Dashboard() {
                   <StatTile label={text.conversations} value={figures.conversations} />
                   <StatTile label={text.resolvedByAgent} value={formatPercent(figures.resolvedByAgentRate)} detail={text.ofConversations(figures.resolvedByAgent, figures.conversations)} />
                   <StatTile label={text.escalationRate} value={formatPercent(figures.escalationRate)} detail={text.ofConversations(figures.escalated, figures.conversations)} />
-                  <StatTile label={text.medianResolution} value={figures.medianResolutionSeconds === null ? adminStrings().common.none : formatDuration(figures.medianResolutionSeconds)} />
+                  <StatTile label={text.medianResolution} value={figures.medianResolutionSeconds === null ? en.common.none : formatDuration(figures.medianResolutionSeconds)} />
                   <StatTile
                     label={text.recommendationConversion}
                     value={formatPercent(figures.recommendations.conversionRate)}
                     detail={text.recommendationsPurchased(figures.recommendations.purchased, figures.recommendations.total)}
                   />
                   <StatTile label={text.attributedRevenue} value={formatMoney(sales.attributedRevenue, sales.currency)} detail={text.attributedOrders(sales.attributedOrders)} />
-                  <StatTile label={text.averageOrderValue} value={sales.averageOrderValue === null ? adminStrings().common.none : formatMoney(sales.averageOrderValue, sales.currency)} />
+                  <StatTile label={text.averageOrderValue} value={sales.averageOrderValue === null ? en.common.none : formatMoney(sales.averageOrderValue, sales.currency)} />
                   <StatTile label={text.addToCarts} value={cards.addToCarts} detail={text.conversationsWithAddToCart(cards.conversationsWithAddToCart)} />
                   <StatTile label={text.productClicks} value={cards.productClicks} />
                 </InlineGrid>
@@ -120,7 +120,7 @@ export default function Dashboard() {
 }
 
 function PerDayTable({ perDay }: { perDay: Array<{ day: string; channel: Channel; conversations: number }> }) {
-  const text = adminStrings();
+  const text = en;
   const channels = [...new Set(perDay.map((row) => row.channel))];
   const days = [...new Set(perDay.map((row) => row.day))];
   const count = new Map(perDay.map((row) => [`${row.day}|${row.channel}`, row.conversations]));
@@ -137,7 +137,7 @@ function PerDayTable({ perDay }: { perDay: Array<{ day: string; channel: Channel
 }
 
 function RankedList({ title, heading, rows }: { title: string; heading: string; rows: Array<[string, number]> }) {
-  const text = adminStrings().dashboard;
+  const text = en.dashboard;
   return (
     <Card>
       <BlockStack gap="200">
@@ -157,5 +157,5 @@ function RankedList({ title, heading, rows }: { title: string; heading: string; 
 }
 
 export function ErrorBoundary() {
-  return <RouteErrorBanner title={adminStrings().dashboard.title} />;
+  return <RouteErrorBanner title={en.dashboard.title} />;
 }

@@ -1,6 +1,6 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import { BlockStack, Box, Button, Card, InlineStack, Text } from "@shopify/polaris";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 
 interface PreviewedEvent {
   id: string;
@@ -13,7 +13,7 @@ interface PreviewedEvent {
 
 /** What the app sends Klaviyo for one event (its JSON:API attributes), with Klaviyo's reason and a retry when it failed. */
 export function EventPreview({ preview, retrying, onRetry, closeUrl }: { preview: PreviewedEvent; retrying: boolean; onRetry: () => void; closeUrl: string }) {
-  const text = adminStrings().events;
+  const text = en.events;
   return (
     <Card>
       <BlockStack gap="300">

@@ -1,6 +1,6 @@
 import type { KlaviyoEventStatus } from "@prisma/client";
 import { BlockStack, Text } from "@shopify/polaris";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { formatAgo, formatDuration } from "../../components/format";
 
 interface LoggedEvent {
@@ -13,7 +13,7 @@ interface LoggedEvent {
 
 /** What happened to the event: when Klaviyo accepted it, or Klaviyo's own reason and when the next attempt is. */
 export function EventResult({ event, now, klaviyoConnected }: { event: LoggedEvent; now: string; klaviyoConnected: boolean }) {
-  const text = adminStrings().events;
+  const text = en.events;
   if (event.status === "delivered") return <Text as="span">{text.deliveredAgo(event.deliveredAt ? formatAgo(event.deliveredAt, now) : "")}</Text>;
   const error = event.lastError ? `${event.lastStatusCode ? `${event.lastStatusCode}: ` : ""}${event.lastError}` : null;
   const retryIn = (Date.parse(event.nextAttemptAt) - Date.parse(now)) / 1000;

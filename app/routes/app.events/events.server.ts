@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { connectionStatus } from "../../klaviyo/connection.server";
 import { deliveryLogEvent, deliverySummary, listDeliveryLog, retryFailedEvents } from "../../klaviyo/outbox.server";
 
@@ -49,6 +49,6 @@ export async function loadEventsPage(shopId: string, url: URL) {
 /** Retry the chosen failed events (one, or those selected) or all of them. */
 export async function runEventsAction(shopId: string, form: FormData) {
   const parsed = retryInput.safeParse(Object.fromEntries(form));
-  if (!parsed.success) throw new Response(adminStrings().events.chooseFailed, { status: 400 });
+  if (!parsed.success) throw new Response(en.events.chooseFailed, { status: 400 });
   return { retried: await retryFailedEvents(shopId, parsed.data.intent === "retry" ? parsed.data.eventIds : undefined) };
 }

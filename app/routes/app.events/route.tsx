@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData, useLocation, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, IndexTable, InlineGrid, InlineStack, Link, Page, Tabs, Tag, Text, useIndexResourceState } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
-import { adminStrings } from "../../admin/strings/en";
+import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { formatAgo, formatDuration } from "../../components/format";
 import { StatTile } from "../../components/StatTile";
@@ -20,7 +20,7 @@ const STATUS_TABS: Array<{ id: "all" | KlaviyoEventStatus; status?: KlaviyoEvent
 
 const STATUS_TONES: Record<KlaviyoEventStatus, "info" | "success" | "critical"> = { pending: "info", delivered: "success", failed: "critical" };
 
-export const meta: MetaFunction = () => [{ title: adminStrings().events.title }];
+export const meta: MetaFunction = () => [{ title: en.events.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
@@ -34,7 +34,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function EventDeliveryLog() {
   const { events, counts, oldestPendingAgeSeconds, klaviyo, nextCursor, now, filters, preview } = useLoaderData<typeof loader>();
-  const text = adminStrings().events;
+  const text = en.events;
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -65,7 +65,7 @@ export default function EventDeliveryLog() {
   };
 
   return (
-    <Page title={text.title} subtitle={text.subtitle} backAction={{ content: adminStrings().common.back, url: "/app" }}>
+    <Page title={text.title} subtitle={text.subtitle} backAction={{ content: en.common.back, url: "/app" }}>
       <BlockStack gap="400">
         {result ? <Banner tone="success">{text.retried(result.retried, klaviyo.state === "connected")}</Banner> : null}
         {klaviyo.state === "none" ? (
@@ -196,5 +196,5 @@ export default function EventDeliveryLog() {
 }
 
 export function ErrorBoundary() {
-  return <RouteErrorBanner title={adminStrings().events.title} />;
+  return <RouteErrorBanner title={en.events.title} />;
 }

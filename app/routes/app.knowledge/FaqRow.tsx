@@ -1,20 +1,15 @@
 import { Form } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, InlineStack, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
 import { en } from "../../admin/strings/en";
 import type { SectionResult } from "../../components/SettingsSection";
+import { useRowEditor } from "../../components/useRowEditor";
 import { FaqEditor } from "./FaqEditor";
 
 const t = en.knowledge;
 
 export function FaqRow({ entry, result }: { entry: { id: string; question: string; answer: string; enabled: boolean }; result: SectionResult | undefined }) {
   const section = `faq:${entry.id}`;
-  const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  useEffect(() => {
-    if (result?.section === section && result.ok) setEditing(false);
-  }, [result, section]);
-  const open = editing || (result?.section === section && !result.ok);
+  const { open, setEditing, confirming, setConfirming } = useRowEditor(section, result);
   return (
     <Box as="li" padding="300" borderWidth="025" borderColor="border" borderRadius="200">
       {open ? (

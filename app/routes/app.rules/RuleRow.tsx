@@ -1,9 +1,9 @@
 import { Form } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, InlineStack, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
 import { en } from "../../admin/strings/en";
 import type { RuleCondition } from "../../agent/rules";
 import type { SectionResult } from "../../components/SettingsSection";
+import { useRowEditor } from "../../components/useRowEditor";
 import { RuleEditor } from "./RuleEditor";
 import type { RuleView } from "./rules.server";
 
@@ -43,13 +43,7 @@ function RuleAction({ rule, intent, fields = {}, label, accessibilityLabel, tone
 
 export function RuleRow({ rule, index, count, currencyCode, result }: { rule: RuleView; index: number; count: number; currencyCode: string; result: SectionResult | undefined }) {
   const section = `rule:${rule.id}`;
-  const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  useEffect(() => {
-    if (result?.section === section && result.ok) setEditing(false);
-  }, [result, section]);
-  // Stays open after a refused save, so the merchant sees the error beside what they typed.
-  const open = editing || (result?.section === section && !result.ok);
+  const { open, setEditing, confirming, setConfirming } = useRowEditor(section, result);
   return (
     <Box as="li" padding="300" borderWidth="025" borderColor="border" borderRadius="200">
       {open ? (

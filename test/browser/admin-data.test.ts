@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { seedDemoHistory } from "../../app/demo/demo-history.server";
-import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
+import { launchBrowser, openEmbeddedAdmin, saveScreenshot } from "../support/browser";
 import { appUrl, createTestShop, type TestShop } from "../support/shopify";
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp");
 const URGENT_MESSAGE = "I was charged twice for order #1042, please help";
 
 let browser: Browser;
@@ -44,29 +42,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function fromApp(url: string) {
-  return new URL(url).origin === new URL(appUrl("/")).origin;
-}
-
 /** The embedded admin in a merchant's browser (a valid session token), collecting the app's script and request errors. */
-async function openAdmin(adminPath: string, width = 1280) {
-  // axe-core needs a page of its own context.
-  const context = await browser.newContext({ viewport: { width, height: 900 }, userAgent: MERCHANT_USER_AGENT });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && fromApp(message.location().url || appUrl("/"))) problems.push(`console error: ${message.text()}`);
-  });
-  page.on("requestfailed", (request) => {
-    if (fromApp(request.url())) problems.push(`request failed: ${request.url()}`);
-  });
-  await page.goto(appUrl(`/demo/admin?${new URLSearchParams({ shop: shop.domain, path: adminPath })}`));
-  return { page, problems };
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+function openAdmin(adminPath: string, width = 1280) {
+  return openEmbeddedAdmin(browser, appUrl(`/demo/admin?${new URLSearchParams({ shop: shop.domain, path: adminPath })}`), width);
 }
 
 /** The dashboard's ranges are whole UTC days ending today. */
@@ -91,7 +69,7 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     await expect.poll(() => urgentRow.count()).toBe(1);
     expect(await urgentRow.getByText("New", { exact: true }).count()).toBe(1);
 
-    await shot(page, "admin-data-conversations");
+    await saveScreenshot(page, "admin-data-conversations");
     // "Last activity" used to be cut off at 1280 px: its header and cells must end inside the table's visible area.
     const scroller = page.locator(".Polaris-IndexTable__ScrollContainer, .Polaris-IndexTable-ScrollContainer").first();
     const visible = (await scroller.boundingBox()) ?? (await page.locator("table").first().boundingBox())!;
@@ -113,7 +91,7 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     const rows = page.getByRole("row").filter({ has: page.getByRole("cell") });
     await expect.poll(() => rows.filter({ hasNotText: "Email" }).count()).toBe(0);
     expect(await rows.count()).toBeGreaterThan(0);
-    await shot(page, "admin-data-conversations-filtered");
+    await saveScreenshot(page, "admin-data-conversations-filtered");
 
     expect(problems).toEqual([]);
   });
@@ -134,7 +112,7 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     await expect.poll(() => page.getByText("Conversation closed").count()).toBe(1);
     expect((await db().conversation.findUniqueOrThrow({ where: { id: urgentConversationId } })).status).toBe("closed");
     expect(await db().message.count({ where: { conversationId: urgentConversationId, author: "staff" } })).toBe(1);
-    await shot(page, "admin-data-conversation");
+    await saveScreenshot(page, "admin-data-conversation");
 
     // A conversation with the agent's product cards shows them in the transcript.
     const withCards = await db().message.findFirstOrThrow({ where: { conversation: { shopId: shop.id }, skill: "product-recommendations" } });
@@ -156,14 +134,14 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     await row.getByRole("link", { name: `Preview: ${failed.metric}` }).click();
     await expect.poll(() => page.getByText(`What the app sends to Klaviyo: ${failed.metric}`).count()).toBe(1);
     expect(await page.getByLabel("Payload").textContent()).toContain('"metric"');
-    await shot(page, "admin-data-event-preview");
+    await saveScreenshot(page, "admin-data-event-preview");
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: "Retry this event" }).click();
     await expect.poll(() => page.getByText("1 event queued again").count()).toBe(1);
     expect((await db().klaviyoEvent.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("pending");
     expect(await db().klaviyoEvent.count({ where: { shopId: shop.id, status: "failed" } })).toBeGreaterThan(0);
-    await shot(page, "admin-data-event-retried");
+    await saveScreenshot(page, "admin-data-event-retried");
 
     expect(problems).toEqual([]);
   });
@@ -176,7 +154,7 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     expect(month).toBe(await db().conversation.count({ where: { shopId: shop.id, startedAt: { gte: startOfRange(28) } } }));
     // The chart is drawn in the browser (Polaris Viz, after hydration).
     await expect.poll(() => page.locator("svg path").count()).toBeGreaterThan(0);
-    await shot(page, "admin-data-dashboard");
+    await saveScreenshot(page, "admin-data-dashboard");
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByLabel("Date range").selectOption("7");
@@ -187,7 +165,7 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
 
     await page.getByLabel("Channel").selectOption("email");
     await expect.poll(async () => Number(await conversations.textContent())).toBe(await db().conversation.count({ where: { shopId: shop.id, channel: "email", startedAt: { gte: startOfWeek } } }));
-    await shot(page, "admin-data-dashboard-week-email");
+    await saveScreenshot(page, "admin-data-dashboard-week-email");
 
     expect(problems).toEqual([]);
   });
@@ -196,7 +174,7 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     for (const adminPath of ["/app/conversations", "/app/dashboard", "/app/events"]) {
       const { page, problems } = await openAdmin(adminPath, 390);
       await expect.poll(() => page.locator(".Polaris-Page").count()).toBeGreaterThan(0);
-      await shot(page, `admin-data-narrow${adminPath.replaceAll("/", "-")}`);
+      await saveScreenshot(page, `admin-data-narrow${adminPath.replaceAll("/", "-")}`);
       // The page itself fits (the demo's stand-in for Shopify's navigation bar is not the app's, and tables scroll inside their card).
       expect(await page.locator(".Polaris-Page").first().evaluate((element) => element.scrollWidth <= element.clientWidth + 1 && element.getBoundingClientRect().right <= window.innerWidth + 1), adminPath).toBe(true);
       expect(problems).toEqual([]);

@@ -1,12 +1,10 @@
-import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAi, type FakeOpenAi } from "../../fakes/openai/server";
-import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
+import { launchBrowser, MERCHANT_USER_AGENT, saveScreenshot } from "../support/browser";
 import { startDemo, type RunningDemo } from "../support/demo";
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp");
 
 let demo: RunningDemo;
 let browser: Browser;
@@ -38,9 +36,6 @@ async function merchant(width = 1280): Promise<{ context: BrowserContext; page: 
   return { context, page, problems, open: async (adminPath) => void (await page.goto(`${demo.adminUrl}?path=${encodeURIComponent(adminPath)}`)) };
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 async function expectAccessible(page: Page) {
   const axe = await new AxeBuilder({ page }).analyze();
@@ -63,7 +58,7 @@ describe("the admin's settings pages in a real browser", () => {
     expect(await page.getByRole("heading", { name: "Today" }).count()).toBe(1);
     expect(await page.getByText("Resolved by the agent").count()).toBe(1);
     await expectAccessible(page);
-    await shot(page, "admin-settings-home");
+    await saveScreenshot(page, "admin-settings-home");
     expect(problems).toEqual([]);
   });
 
@@ -85,7 +80,7 @@ describe("the admin's settings pages in a real browser", () => {
     await expect.poll(() => widget.getByText("Enter a colour as #RRGGBB, for example #1F6F5C.").count()).toBe(1);
     expect(await widget.getByLabel("Launcher label").inputValue()).toBe("Ask Juniper");
     expect(await widget.getByLabel("Colour").getAttribute("aria-invalid")).toBe("true");
-    await shot(page, "admin-settings-guidance-error");
+    await saveScreenshot(page, "admin-settings-guidance-error");
     await widget.getByLabel("Colour").fill("#aa3300");
     await widget.getByLabel("Cart").check();
     await widget.getByRole("button", { name: "Save" }).click();
@@ -103,7 +98,7 @@ describe("the admin's settings pages in a real browser", () => {
     await brain.getByRole("button", { name: "Check connection" }).click();
     await expect.poll(() => brain.getByText("The endpoint refused the API key (401).").count()).toBe(1);
     await expectAccessible(page);
-    await shot(page, "admin-settings-guidance");
+    await saveScreenshot(page, "admin-settings-guidance");
 
     // Saved means saved: a fresh load shows it.
     await open("/app/guidance");
@@ -126,7 +121,7 @@ describe("the admin's settings pages in a real browser", () => {
     await expect.poll(() => chat.getByText("Hey, I'm Juniper from Demo Outfitters. Ask me about gear or your order.").count(), { timeout: 15_000 }).toBe(2);
     // Screen readers hear the agent's name before its messages.
     expect(await chat.locator(".message.agent .author", { hasText: "Juniper:" }).count()).toBeGreaterThan(0);
-    await shopper.screenshot({ path: path.join(SCREENSHOTS, "admin-settings-storefront-look.png") });
+    await saveScreenshot(shopper, "admin-settings-storefront-look");
 
     // Hidden on the cart page: the embed renders nothing there.
     await shopper.goto(new URL("/cart", demo.storefrontUrl).toString());
@@ -154,7 +149,7 @@ describe("the admin's settings pages in a real browser", () => {
     await expect.poll(() => page.getByRole("status").getByText(`Rule ${count - 1}, “Engraving request”, fires.`).count()).toBe(1);
     expect(await page.getByRole("status").getByText("Why: the message contains “engraving”.").count()).toBe(1);
     await expectAccessible(page);
-    await shot(page, "admin-settings-rules");
+    await saveScreenshot(page, "admin-settings-rules");
 
     await tester.getByLabel("Shopper message").fill("Do you have a rain jacket in blue?");
     await tester.getByRole("button", { name: "Test" }).click();
@@ -182,7 +177,7 @@ describe("the admin's settings pages in a real browser", () => {
     await expect.poll(() => page.getByText(/\d+ polic(y|ies) synced from Shopify\./).count()).toBe(1);
     expect(await page.getByText(/^Last synced /).count()).toBeGreaterThan(0);
     await expectAccessible(page);
-    await shot(page, "admin-settings-knowledge");
+    await saveScreenshot(page, "admin-settings-knowledge");
     expect(problems).toEqual([]);
   });
 
@@ -195,7 +190,7 @@ describe("the admin's settings pages in a real browser", () => {
         [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > 376).slice(0, 5).map((element) => `${element.tagName}.${element.className}`),
       );
       expect({ adminPath, overflowing }).toEqual({ adminPath, overflowing: [] });
-      await shot(page, `admin-settings${adminPath.replace(/\//g, "-")}-narrow`);
+      await saveScreenshot(page, `admin-settings${adminPath.replace(/\//g, "-")}-narrow`);
     }
     expect(problems).toEqual([]);
   });

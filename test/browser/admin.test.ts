@@ -1,13 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret } from "../../app/crypto.server";
 import { db } from "../../app/db.server";
-import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
+import { launchBrowser, openEmbeddedAdmin, saveScreenshot } from "../support/browser";
 import { appUrl, createTestShop, type TestShop } from "../support/shopify";
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp");
 const KLAVIYO_REFUSAL = "Invalid phone number format (Example of a valid format: +12345678901)";
 
 let browser: Browser;
@@ -20,31 +18,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function fromApp(url: string) {
-  return new URL(url).origin === new URL(appUrl("/")).origin;
-}
-
-/**
- * A merchant's browser on the embedded admin, collecting script errors, console errors and failed requests of the
- * app. (Requests elsewhere fail offline: the Shopify library preloads App Bridge from Shopify's CDN, which the demo
- * replaces with its stand-in.)
- */
-async function openAdmin(shop: TestShop, adminPath: string) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && fromApp(message.location().url || appUrl("/"))) problems.push(`console error: ${message.text()}`);
-  });
-  page.on("requestfailed", (request) => {
-    if (fromApp(request.url())) problems.push(`request failed: ${request.url()}`);
-  });
-  await page.goto(appUrl(`/demo/admin?${new URLSearchParams({ shop: shop.domain, path: adminPath })}`));
-  return { page, problems };
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+function openAdmin(shop: TestShop, adminPath: string) {
+  return openEmbeddedAdmin(browser, appUrl(`/demo/admin?${new URLSearchParams({ shop: shop.domain, path: adminPath })}`));
 }
 
 describe("the embedded admin in a real browser", () => {
@@ -70,7 +45,7 @@ describe("the embedded admin in a real browser", () => {
       expect(await page.getByRole("heading", { name: step }).count()).toBe(1);
     }
     expect(await page.getByText("Klaviyo refused 1 event: the delivery log shows why, and lets you retry.").count()).toBe(1);
-    await shot(page, "admin-home");
+    await saveScreenshot(page, "admin-home");
     // Test shops are unknown to the shared fake Shopify: its Admin API answered 401 to the theme check, and the
     // Shopify library dropped the shop's offline token in response. Put it back for the pages that follow.
     await db().session.update({ where: { id: `offline_${shop.domain}` }, data: { accessToken: shop.accessToken } });
@@ -80,20 +55,20 @@ describe("the embedded admin in a real browser", () => {
     await page.getByRole("button", { name: "Connect", exact: true }).click();
     await expect.poll(() => page.getByText("Klaviyo rejected this key").count()).toBe(1);
     expect(await page.getByLabel("Private API key").getAttribute("aria-invalid")).toBe("true");
-    await shot(page, "admin-klaviyo-refused-key");
+    await saveScreenshot(page, "admin-klaviyo-refused-key");
 
     await page.getByRole("link", { name: "Event delivery", exact: true }).click();
     const row = page.getByRole("row").filter({ hasText: "Conversation Escalated" });
     await expect.poll(() => row.getByText(`400: ${KLAVIYO_REFUSAL}`).count()).toBe(1);
     expect(await row.getByText("Failed", { exact: true }).count()).toBe(1);
-    await shot(page, "admin-events-failed");
+    await saveScreenshot(page, "admin-events-failed");
 
     await row.getByRole("checkbox").check({ force: true });
     await page.getByRole("button", { name: "Retry", exact: true }).click();
     await expect.poll(() => row.getByText("Pending", { exact: true }).count()).toBe(1);
     expect(await page.getByText("1 event queued again").count()).toBe(1);
     expect(await db().klaviyoEvent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: "pending", lastError: null });
-    await shot(page, "admin-events-retried");
+    await saveScreenshot(page, "admin-events-retried");
 
     expect(problems).toEqual([]);
   });
@@ -118,12 +93,12 @@ describe("the embedded admin in a real browser", () => {
     await expect.poll(() => page.getByRole("heading", { name: "Connected to Acme Outdoors" }).count()).toBe(1);
     expect(await page.getByText("Klaviyo needs your attention").count()).toBe(1);
     expect(await page.getByText("Missing", { exact: true }).count()).toBe(1);
-    await shot(page, "admin-klaviyo-needs-attention");
+    await saveScreenshot(page, "admin-klaviyo-needs-attention");
 
     await page.getByRole("button", { name: "Disconnect Klaviyo" }).click();
     const dialog = page.getByRole("dialog");
     await expect.poll(() => dialog.getByText("The app stops sending events to Acme Outdoors").count()).toBe(1);
-    await shot(page, "admin-klaviyo-confirm-disconnect");
+    await saveScreenshot(page, "admin-klaviyo-confirm-disconnect");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     expect(await db().klaviyoConnection.count({ where: { shopId: shop.id } })).toBe(1);
 

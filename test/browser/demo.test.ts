@@ -1,10 +1,8 @@
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, MERCHANT_USER_AGENT } from "../support/browser";
+import { launchBrowser, MERCHANT_USER_AGENT, saveScreenshot } from "../support/browser";
 import { startDemo, type RunningDemo } from "../support/demo";
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../../tmp");
 
 let demo: RunningDemo;
 let browser: Browser;
@@ -14,9 +12,6 @@ let klaviyoUrl: string;
 let textsUrl: string;
 let emailUrl: string;
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 beforeAll(async () => {
   demo = await startDemo();
@@ -42,13 +37,13 @@ describe("the local demo in a real browser", () => {
     await expect.poll(() => shopper.locator(".message.agent", { hasText: /Alpine Rain Shell.*\$\d/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await shopper.getByRole("button", { name: "Talk to a person" }).click();
     await expect.poll(() => shopper.getByRole("button", { name: "Talk to a person" }).isHidden()).toBe(true);
-    await shot(shopper, "demo-storefront-chat");
+    await saveScreenshot(shopper, "demo-storefront-chat");
 
     const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
     await merchant.goto(`${adminUrl}?path=/app`);
     await expect.poll(() => merchant.getByRole("heading", { name: "Customer Agent" }).count()).toBe(1);
     await expect.poll(() => merchant.getByText("1 waiting for a person").count()).toBe(1);
-    await shot(merchant, "demo-admin-home");
+    await saveScreenshot(merchant, "demo-admin-home");
 
     await merchant.getByRole("link", { name: "Open the inbox" }).click();
     await merchant.getByText("Do you have the Alpine Rain Shell in medium?").click();
@@ -57,7 +52,7 @@ describe("the local demo in a real browser", () => {
     await expect.poll(() => merchant.getByText("Yes! Medium is in stock and ships today.").count()).toBe(1);
     await merchant.getByRole("button", { name: "Close conversation" }).click();
     await expect.poll(() => merchant.getByText("Closed", { exact: true }).count()).toBeGreaterThan(0);
-    await shot(merchant, "demo-admin-conversation");
+    await saveScreenshot(merchant, "demo-admin-conversation");
 
     await expect.poll(() => shopper.getByText("Yes! Medium is in stock and ships today.").count(), { timeout: 15_000 }).toBe(1);
 
@@ -70,7 +65,7 @@ describe("the local demo in a real browser", () => {
         { timeout: 30_000 },
       )
       .toBe(2);
-    await shot(merchant, "demo-admin-events");
+    await saveScreenshot(merchant, "demo-admin-events");
 
     const klaviyo = await browser.newPage();
     await klaviyo.goto(klaviyoUrl);
@@ -85,7 +80,7 @@ describe("the local demo in a real browser", () => {
     await merchant.getByLabel("Replace with another private API key").fill("pk_this_key_was_revoked_long_ago");
     await merchant.getByRole("button", { name: "Connect", exact: true }).click();
     await expect.poll(() => merchant.getByText("Klaviyo rejected this key").count()).toBe(1);
-    await shot(merchant, "demo-admin-klaviyo-error");
+    await saveScreenshot(merchant, "demo-admin-klaviyo-error");
   });
 
   it("lets a shopper text the store by SMS, the agent answer, and the merchant reply from the admin by SMS", async () => {
@@ -99,7 +94,7 @@ describe("the local demo in a real browser", () => {
         return phone.locator("li", { hasText: /Alpine Rain Shell.*\$\d/ }).count();
       }, { timeout: 15_000 })
       .toBeGreaterThan(0);
-    await shot(phone, "demo-text-the-store");
+    await saveScreenshot(phone, "demo-text-the-store");
 
     const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
     await merchant.goto(`${adminUrl}?path=/app/conversations`);
@@ -130,7 +125,7 @@ describe("the local demo in a real browser", () => {
         return mail.locator("article", { hasText: /Re: Tents[\s\S]*Tent.*\$\d/ }).count();
       }, { timeout: 15_000 })
       .toBeGreaterThan(0);
-    await shot(mail, "demo-email-the-store");
+    await saveScreenshot(mail, "demo-email-the-store");
 
     const merchant = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: MERCHANT_USER_AGENT });
     await merchant.goto(`${adminUrl}?path=/app/conversations`);
@@ -140,7 +135,7 @@ describe("the local demo in a real browser", () => {
     await merchant.getByRole("textbox", { name: "Reply" }).fill("The Alpine tent sleeps two and ships today.");
     await merchant.getByRole("button", { name: "Send reply" }).click();
     await expect.poll(() => merchant.getByText("The Alpine tent sleeps two and ships today.").count()).toBe(1);
-    await shot(merchant, "demo-admin-email-conversation");
+    await saveScreenshot(merchant, "demo-admin-email-conversation");
     await expect
       .poll(async () => {
         await mail.reload();

@@ -1,7 +1,11 @@
+import { en } from "../admin/strings/en";
 import type { MessagingChannel } from "./channel";
 
-/** Every text of the channels' admin page and errors, in one place for translation. */
-export const CHANNEL_NAMES: Record<MessagingChannel, string> = { email: "Email", sms: "SMS", whatsapp: "WhatsApp" };
+/**
+ * What the channels say to shoppers (HELP and START answers, email subjects) and the errors staff see when a reply
+ * cannot go out, in one place for translation; the Channels page's own texts are the admin's (app/admin/strings).
+ */
+const CHANNEL_NAMES = en.channels;
 
 export const CHANNEL_STRINGS = {
   optedOut: (channel: MessagingChannel) =>
@@ -18,41 +22,4 @@ export const CHANNEL_STRINGS = {
   /** The subject of an email the agent or staff start without a shopper's email to answer. */
   emailSubject: (shopName: string) => `Your message to ${shopName}`,
   emailTestSubject: "Test email from your Customer Agent",
-  page: {
-    title: "Channels",
-    intro: "Shoppers can reach the agent by email, SMS and WhatsApp as well as the web chat. Replies, the agent's and yours, go out on the channel the shopper wrote on.",
-    twilioHeading: "SMS and WhatsApp (Twilio)",
-    twilioHelp: "One Twilio account carries both. In Twilio, set each number's \"A message comes in\" webhook to the address below (HTTP POST).",
-    accountSid: "Account SID",
-    authToken: "Auth token",
-    authTokenStored: "Stored (hidden). Leave empty to keep it; type a new one to replace it.",
-    authTokenMissing: "Not set yet",
-    smsNumber: "SMS number",
-    whatsappNumber: "WhatsApp number",
-    numberHelp: "With its country code, e.g. +14155550100",
-    webhookUrl: "Inbound webhook URL",
-    statusCallbackUrl: "Status callback URL (set automatically on each message)",
-    emailHeading: "Email",
-    emailHelp: "In your email provider (Postmark: Servers → Inbound), set the inbound webhook to the URL below and forward your support address to the provider's inbound address; replies go out from your address through your SMTP server.",
-    inboundAddress: "Inbound address",
-    inboundWebhookUrl: "Inbound webhook URL",
-    inboundWebhookHelp: "Keep it private: the user name and password in it are this shop's, and let your provider deliver mail to this shop.",
-    inboundWebhookPending: "Shown here once the settings are saved",
-    fromAddress: "From address",
-    smtpHost: "SMTP host",
-    smtpPort: "SMTP port",
-    smtpUser: "SMTP user",
-    smtpPassword: "SMTP password",
-    save: "Save",
-    saved: "Channel settings saved",
-    fixErrors: "Some settings need fixing; nothing was saved.",
-    testHeading: "Send a test message",
-    testChannel: "Channel",
-    testTo: "Send to",
-    testToHelp: "A phone number (SMS, WhatsApp) or email address of your own",
-    sendTest: (channel: MessagingChannel) => `Send test ${CHANNEL_NAMES[channel]}`,
-    testBody: (shopName: string) => `Test message from ${shopName}'s Customer Agent: this channel works.`,
-    testSent: (channel: MessagingChannel, to: string) => `Test ${CHANNEL_NAMES[channel]} sent to ${to}.`,
-    testFailed: (channel: MessagingChannel, reason: string) => `The test ${CHANNEL_NAMES[channel]} was not sent: ${reason}`,
-  },
 } as const;

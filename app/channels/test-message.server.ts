@@ -3,6 +3,7 @@ import { ChannelSendError, type MessagingChannel } from "./channel";
 import { sendTestEmail, type TestMessageResult } from "./email/test-email.server";
 import { isOptedOutNow } from "./opt-outs.server";
 import { readTwilioSettings } from "./settings.server";
+import { en } from "../admin/strings/en";
 import { CHANNEL_STRINGS } from "./strings";
 import { sendTwilioMessage } from "./twilio/client.server";
 
@@ -11,7 +12,7 @@ import { sendTwilioMessage } from "./twilio/client.server";
  * merchant sees the provider's own answer, a wrong token or number named, while still on the page.
  */
 export async function sendTestMessage(shop: { id: string; name: string | null; domain: string }, channel: MessagingChannel, to: string): Promise<TestMessageResult> {
-  const strings = CHANNEL_STRINGS.page;
+  const strings = en.channelsPage;
   const body = strings.testBody(shop.name ?? shop.domain);
   if (channel === "email") {
     const address = normalizeEmail(to);

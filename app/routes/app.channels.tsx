@@ -4,12 +4,12 @@ import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page
 import { useState } from "react";
 import { z } from "zod";
 import { requireAdminShop } from "../admin/require-admin-shop.server";
+import { en } from "../admin/strings/en";
 import { MESSAGING_CHANNELS } from "../channels/channel";
 import { channelSettingsView, saveChannelSettings, type ChannelSettingsField, type FieldErrors } from "../channels/settings.server";
-import { CHANNEL_NAMES, CHANNEL_STRINGS } from "../channels/strings";
 import { sendTestMessage } from "../channels/test-message.server";
 
-const strings = CHANNEL_STRINGS.page;
+const strings = en.channelsPage;
 
 const testInput = z.object({
   intent: z.literal("test"),
@@ -139,7 +139,7 @@ export default function ChannelsPage() {
                 <Select
                   label={strings.testChannel}
                   name="channel"
-                  options={MESSAGING_CHANNELS.map((channel) => ({ label: CHANNEL_NAMES[channel], value: channel }))}
+                  options={MESSAGING_CHANNELS.map((channel) => ({ label: en.channels[channel], value: channel }))}
                   value={testChannel}
                   onChange={setTestChannel}
                 />

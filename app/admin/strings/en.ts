@@ -1,10 +1,14 @@
+import type { MessagingChannel } from "../../channels/channel";
+
 /**
  * Every string of the admin pages (Home, Guidance, Escalation rules, Knowledge, Conversations, Event delivery,
- * Dashboard), in one place so a
+ * Dashboard, Channels), in one place so a
  * translation is one more file of the same shape. Functions take the values a sentence needs, so word order can
  * change per language.
  */
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+const CHANNEL_LABELS = { web_chat: "Web chat", email: "Email", sms: "SMS", whatsapp: "WhatsApp" } as const;
 
 export const en = {
   common: {
@@ -251,7 +255,44 @@ export const en = {
     faqDeleted: "FAQ entry deleted.",
     confirmDelete: (question: string) => `Delete “${question}”?`,
   },
-  channels: { web_chat: "Web chat", email: "Email", sms: "SMS", whatsapp: "WhatsApp" },
+  channels: CHANNEL_LABELS,
+  channelsPage: {
+    title: "Channels",
+    intro: "Shoppers can reach the agent by email, SMS and WhatsApp as well as the web chat. Replies, the agent's and yours, go out on the channel the shopper wrote on.",
+    twilioHeading: "SMS and WhatsApp (Twilio)",
+    twilioHelp: "One Twilio account carries both. In Twilio, set each number's \"A message comes in\" webhook to the address below (HTTP POST).",
+    accountSid: "Account SID",
+    authToken: "Auth token",
+    authTokenStored: "Stored (hidden). Leave empty to keep it; type a new one to replace it.",
+    authTokenMissing: "Not set yet",
+    smsNumber: "SMS number",
+    whatsappNumber: "WhatsApp number",
+    numberHelp: "With its country code, e.g. +14155550100",
+    webhookUrl: "Inbound webhook URL",
+    statusCallbackUrl: "Status callback URL (set automatically on each message)",
+    emailHeading: "Email",
+    emailHelp: "In your email provider (Postmark: Servers → Inbound), set the inbound webhook to the URL below and forward your support address to the provider's inbound address; replies go out from your address through your SMTP server.",
+    inboundAddress: "Inbound address",
+    inboundWebhookUrl: "Inbound webhook URL",
+    inboundWebhookHelp: "Keep it private: the user name and password in it are this shop's, and let your provider deliver mail to this shop.",
+    inboundWebhookPending: "Shown here once the settings are saved",
+    fromAddress: "From address",
+    smtpHost: "SMTP host",
+    smtpPort: "SMTP port",
+    smtpUser: "SMTP user",
+    smtpPassword: "SMTP password",
+    save: "Save",
+    saved: "Channel settings saved",
+    fixErrors: "Some settings need fixing; nothing was saved.",
+    testHeading: "Send a test message",
+    testChannel: "Channel",
+    testTo: "Send to",
+    testToHelp: "A phone number (SMS, WhatsApp) or email address of your own",
+    sendTest: (channel: MessagingChannel) => `Send test ${CHANNEL_LABELS[channel]}`,
+    testBody: (shopName: string) => `Test message from ${shopName}'s Customer Agent: this channel works.`,
+    testSent: (channel: MessagingChannel, to: string) => `Test ${CHANNEL_LABELS[channel]} sent to ${to}.`,
+    testFailed: (channel: MessagingChannel, reason: string) => `The test ${CHANNEL_LABELS[channel]} was not sent: ${reason}`,
+  },
   conversations: {
     title: "Conversations",
     tabs: { all: "All", escalated: "Waiting for a person", open: "Open", resolved: "Resolved", closed: "Closed" },

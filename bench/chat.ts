@@ -67,7 +67,7 @@ await pool().query(
         )
    INSERT INTO "ProductVariant" (id, "productId", "shopifyId", title, sku, price, inventory, "compareAtPrice", "inventoryPolicy", position, "optionValues")
    SELECT gen_random_uuid()::text, i.id, v."shopifyId" || '-' || split_part(i."shopifyId", '-', 2), v.title, v.sku || '-' || split_part(i."shopifyId", '-', 2),
-          v.price, v.inventory, v."compareAtPrice", v."inventoryPolicy", v.position, v."optionValues"
+          v.price + split_part(i."shopifyId", '-', 2)::int % 30, v.inventory, v."compareAtPrice", v."inventoryPolicy", v.position, v."optionValues"
    FROM inserted i JOIN "Product" p ON p."shopifyId" = split_part(i."shopifyId", '-', 1) AND p."shopId" = (SELECT id FROM "Shop" WHERE domain = $1)
    JOIN "ProductVariant" v ON v."productId" = p.id`,
   [SHOP, PRODUCTS],

@@ -74,7 +74,14 @@ export async function searchProducts(shopId: string, query: ProductQuery): Promi
   const shop = shops[0];
   if (!shop) throw new RangeError(`Shop ${shopId} not found`);
   const concepts = await searchConcepts(shopId, "catalog", query.text, synonymTable(shop.synonyms));
-  const options = (query.options ?? []).map(optionAlternatives).filter((alternatives) => alternatives.length > 0);
+  // Each option asked for is one parameter of LIKE patterns, any of which satisfies it. The product's own option
+  // text and price range are checked too, so that products no variant of which can match are ruled out before
+  // their variants are read.
+  const optionPatterns = (query.options ?? [])
+    .map(optionAlternatives)
+    .filter((alternatives) => alternatives.length > 0)
+    .map((alternatives) => alternatives.map((value) => `% ${value} %`));
+  const optionFilters = optionPatterns.map((_, index) => `$${8 + index}::text[]`);
 
   const { rows } = await pool().query<Row>(
     `WITH ${wantedCte("$2")}
@@ -89,14 +96,10 @@ export async function searchProducts(shopId: string, query: ProductQuery): Promi
          SELECT v.* FROM "ProductVariant" v
           WHERE v."productId" = p."id"
             AND (v."inventory" IS NULL OR v."inventory" > 0 OR v."inventoryPolicy" = 'continue')
-            AND ($4::numeric IS NULL OR v."price" >= $4)
-            AND ($5::numeric IS NULL OR v."price" <= $5)
-            AND ($6::numeric IS NULL OR v."price" < $6)
-            AND NOT EXISTS (
-              SELECT 1 FROM jsonb_array_elements($3::jsonb) AS wanted_option(alternatives)
-               WHERE NOT EXISTS (
-                 SELECT 1 FROM jsonb_array_elements_text(wanted_option.alternatives) AS accepted(value)
-                  WHERE v."optionText" LIKE '% ' || accepted.value || ' %'))
+            AND ($3::numeric IS NULL OR v."price" >= $3)
+            AND ($4::numeric IS NULL OR v."price" <= $4)
+            AND ($5::numeric IS NULL OR v."price" < $5)
+            ${optionFilters.map((parameter) => `AND v."optionText" LIKE ANY(${parameter})`).join(" ")}
           ORDER BY v."position", v."price"
           LIMIT 1
        ) v ON true
@@ -105,12 +108,19 @@ export async function searchProducts(shopId: string, query: ProductQuery): Promi
                 count(*) FILTER (WHERE to_tsvector('english', search_fold(coalesce(p."productType", ''))) @@ concept.query) AS "typeConcepts"
            FROM unnest(w.concepts) AS concept(query)
        ) matched
-      WHERE p."status" = 'active' AND p."publishedAt" IS NOT NULL AND NOT (p."id" = ANY($7::text[]))
+      WHERE p."status" = 'active' AND p."publishedAt" IS NOT NULL AND NOT (p."id" = ANY($6::text[]))
+            AND ($3::numeric IS NULL OR p."priceMax" >= $3)
+            AND ($4::numeric IS NULL OR p."priceMin" <= $4)
+            AND ($5::numeric IS NULL OR p."priceMin" < $5)
+            ${optionFilters.map((parameter) => `AND p."optionText" LIKE ANY(${parameter})`).join(" ")}
       ORDER BY matched."concepts" DESC, matched."typeConcepts" DESC,
                CASE WHEN w.query IS NULL THEN 0 ELSE ts_rank('{0.1, 0.2, 0.4, 1.0}', p."searchDocument", w.query) END DESC,
                p."shopifyUpdatedAt" DESC NULLS LAST, p."id"
-      LIMIT $8`,
-    [shopId, JSON.stringify(concepts), JSON.stringify(options), query.minPrice ?? null, query.maxPrice ?? null, query.cheaperThan ?? null, query.excludeProductIds ?? [], limit],
+      LIMIT $7`,
+    [
+      shopId, JSON.stringify(concepts), query.minPrice ?? null, query.maxPrice ?? null, query.cheaperThan ?? null, query.excludeProductIds ?? [], limit,
+      ...optionPatterns,
+    ],
   );
   const storefront = `https://${shop.domain}`;
   // Fewer, better cards: a product that matches less of what was asked than the best match is left out.

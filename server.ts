@@ -82,14 +82,17 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
     entry: {
       module: {
         startBackgroundWork(): Promise<{ stop(): Promise<void>; isRunning(): boolean }>;
+        warmUp(): Promise<void>;
         closeConnections(): Promise<void>;
         handleWebhookRequest(request: Request): Promise<Response> | null;
       };
     };
   };
+  await build.entry.module.warmUp();
   routeOf = routePatternMatcher(build.routes);
   remix = createRequestHandler({ build, mode: process.env.NODE_ENV });
   webhooks = build.entry.module.handleWebhookRequest;
+  readiness.appLoaded();
   const background = settings.WORKERS === "on" ? await build.entry.module.startBackgroundWork() : undefined;
   if (background) readiness.backgroundStarted(() => background.isRunning());
 

@@ -19,16 +19,29 @@ function databaseUrl(): string {
 
 /**
  * The instance's one connection pool (DATABASE_POOL_SIZE connections), shared by Prisma and the few hot statements
- * written in SQL, so an instance's share of PostgreSQL's connection limit is one number.
+ * written in SQL, so an instance's share of PostgreSQL's connection limit is one number. It is a fixed-size pool,
+ * opened at start-up (`warmPool`) and kept open: a burst (Shopify's webhooks, a sale's shoppers) otherwise paid for
+ * opening connections, each a new PostgreSQL backend, exactly when it could least afford to (ADR 005).
  */
 export function pool(): pg.Pool {
   if (!globalThis.databasePool) {
-    globalThis.databasePool = new pg.Pool({ connectionString: databaseUrl(), max: config().DATABASE_POOL_SIZE });
+    const size = config().DATABASE_POOL_SIZE;
+    globalThis.databasePool = new pg.Pool({ connectionString: databaseUrl(), min: size, max: size });
     // An idle connection the server closed (restart, failover, a dropped test database) is already out of the pool
     // and the next query opens a new one; unhandled, the event would crash the process.
     globalThis.databasePool.on("error", (error) => logger().warn({ source: "db" }, `idle connection closed: ${error.message}`));
   }
   return globalThis.databasePool;
+}
+
+/** Opens every connection of the pool now, before the instance takes traffic. */
+export async function warmPool() {
+  const connections = await Promise.all(Array.from({ length: config().DATABASE_POOL_SIZE }, () => pool().connect()));
+  try {
+    await Promise.all(connections.map((connection) => connection.query("SELECT 1")));
+  } finally {
+    for (const connection of connections) connection.release();
+  }
 }
 
 /** One client per process (kept across dev-server reloads), created on first use so start-up can pick the database first. */

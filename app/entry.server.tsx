@@ -3,13 +3,18 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { closeDatabase } from "./db.server";
+import { closeDatabase, warmPool } from "./db.server";
 import { stopJobQueue } from "./jobs/queue.server";
 import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startBackgroundWork } from "./jobs/background.server";
 export { handleWebhookRequest } from "./webhooks/receive.server";
+
+/** Before the instance takes traffic: its connection pool open, so the first burst does not wait for it. */
+export async function warmUp() {
+  await warmPool();
+}
 
 /** The instance's connections (the pool, pg-boss's), ended on shutdown before an embedded database stops. */
 export async function closeConnections() {

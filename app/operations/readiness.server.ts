@@ -7,6 +7,8 @@ export interface ReadinessReport {
     database: "reachable" | "unreachable" | "not checked";
     migrations: "applied" | "pending" | "not checked";
     background: "running" | "starting" | "stopped" | "off";
+    /** The app's code is loaded and its connection pool open, so a request is answered rather than refused. */
+    app: "loading" | "loaded";
     shutdown: "no" | "in progress";
   };
 }
@@ -22,7 +24,8 @@ export interface ReadinessOptions {
 
 /**
  * Whether this instance should get traffic (`/readyz`): the database answers, every migration this code expects
- * is recorded as applied, the background work runs (when WORKERS is on), and shutdown has not begun. It uses a
+ * is recorded as applied, the app is loaded with its pool open, the background work runs (when WORKERS is on), and
+ * shutdown has not begun. It uses a
  * connection of its own, so a saturated request pool or a pool not created yet does not decide the answer.
  */
 export class Readiness {
@@ -30,6 +33,7 @@ export class Readiness {
   private readonly expectedMigrations: Promise<string[]>;
   private migrationsApplied = false;
   private background: (() => boolean) | undefined;
+  private loaded = false;
   private stopping = false;
 
   constructor(private readonly options: ReadinessOptions) {
@@ -38,6 +42,11 @@ export class Readiness {
     // An idle connection the server closed: the next check opens another; unhandled, the event would crash the process.
     this.connection.on("error", () => undefined);
     this.expectedMigrations = migrationNames(options.migrationsDirectory);
+  }
+
+  /** The app's code is loaded and warmed up: its requests are answered from now on. */
+  appLoaded() {
+    this.loaded = true;
   }
 
   /** The background work has started; `isRunning` says whether it still does. */
@@ -52,8 +61,9 @@ export class Readiness {
 
   async report(): Promise<ReadinessReport> {
     const background = !this.options.workers ? "off" : !this.background ? "starting" : this.background() ? "running" : "stopped";
+    const app = this.loaded ? "loaded" : "loading";
     if (this.stopping) {
-      return { ready: false, checks: { database: "not checked", migrations: "not checked", background, shutdown: "in progress" } };
+      return { ready: false, checks: { database: "not checked", migrations: "not checked", background, app, shutdown: "in progress" } };
     }
     let database: ReadinessReport["checks"]["database"] = "reachable";
     let migrations: ReadinessReport["checks"]["migrations"] = "applied";
@@ -65,8 +75,8 @@ export class Readiness {
       database = "unreachable";
       migrations = this.migrationsApplied ? "applied" : "not checked";
     }
-    const ready = database === "reachable" && migrations === "applied" && (background === "running" || background === "off");
-    return { ready, checks: { database, migrations, background, shutdown: "no" } };
+    const ready = database === "reachable" && migrations === "applied" && app === "loaded" && (background === "running" || background === "off");
+    return { ready, checks: { database, migrations, background, app, shutdown: "no" } };
   }
 
   async close() {

@@ -38,16 +38,18 @@ afterAll(async () => {
 });
 
 describe("readiness", () => {
-  it("reports a reachable database without migrations as not ready, and ready once they are applied", async () => {
+  it("reports a reachable database without migrations as not ready, and ready once they are applied and the app is loaded", async () => {
     const databaseUrl = await emptyDatabase();
     const readiness = new Readiness({ databaseUrl, workers: false });
     try {
       expect(await readiness.report()).toEqual({
         ready: false,
-        checks: { database: "reachable", migrations: "pending", background: "off", shutdown: "no" },
+        checks: { database: "reachable", migrations: "pending", background: "off", app: "loading", shutdown: "no" },
       });
       await applyMigrations(databaseUrl);
-      expect(await readiness.report()).toMatchObject({ ready: true, checks: { database: "reachable", migrations: "applied" } });
+      expect(await readiness.report()).toMatchObject({ ready: false, checks: { database: "reachable", migrations: "applied", app: "loading" } });
+      readiness.appLoaded();
+      expect(await readiness.report()).toMatchObject({ ready: true, checks: { database: "reachable", migrations: "applied", app: "loaded" } });
     } finally {
       await readiness.close();
     }
@@ -76,7 +78,7 @@ describe("readiness", () => {
     await eventually(async () => (await probe(`${app.url}/healthz`)).status === 200, 60_000);
     expect(await probe(`${app.url}/readyz`)).toEqual({
       status: 503,
-      body: { ready: false, checks: { database: "reachable", migrations: "pending", background: "starting", shutdown: "no" } },
+      body: { ready: false, checks: { database: "reachable", migrations: "pending", background: "starting", app: "loading", shutdown: "no" } },
     });
     // The app itself is not loaded yet: its pages answer 503 rather than hang.
     expect((await probe(`${app.url}/app`)).status).toBe(503);
@@ -87,7 +89,7 @@ describe("readiness", () => {
       const answer = await probe(`${app.url}/readyz`);
       return answer.status === 200 && answer;
     }, 60_000);
-    expect(ready.body).toEqual({ ready: true, checks: { database: "reachable", migrations: "applied", background: "running", shutdown: "no" } });
+    expect(ready.body).toEqual({ ready: true, checks: { database: "reachable", migrations: "applied", background: "running", app: "loaded", shutdown: "no" } });
 
     app.child.kill("SIGTERM");
     const stopping = await eventually(async () => {

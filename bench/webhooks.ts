@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { startAppInstance, stopAppInstance } from "./support/app-instance";
 import { benchDatabase } from "./support/database";
-import { deliverOrderWebhook, orderWebhookBody } from "./support/order-webhooks";
+import { orderWebhookBody, postOrderWebhook, signedOrderWebhookHeaders } from "./support/order-webhooks";
 
 /**
  * Webhook intake under Shopify-like load: the built server (its own process, as in production, with its background
@@ -103,13 +103,11 @@ interface Sent {
   shop: string;
   orderId: number;
   body: string;
-  scheduledAt: number;
+  /** When it is due to leave, from the start of the offer. */
+  offsetMs: number;
+  headers: Record<string, string>;
   ackedAt?: number;
   status?: number;
-}
-
-function deliver(delivery: Sent) {
-  return deliverOrderWebhook(appUrl, SECRET, { shop: delivery.shop, webhookId: delivery.webhookId, body: delivery.body, triggeredAt: delivery.scheduledAt });
 }
 
 // What the database's sessions are doing, sampled every 100 ms during the offer: where the time goes when the app
@@ -130,35 +128,43 @@ const sampler = (async () => {
   await client.end();
 })();
 
-// Open loop: request i leaves at start + i / RATE.
-log(`offering ${RATE} orders/create per second for ${SECONDS} s across ${SHOPS} shops`);
+// Every delivery is built and signed before the clock starts, so the generator, on the same cores as the server,
+// does no more per request than send it and time the answer.
 const originals: Sent[] = [];
 const replays: Sent[] = [];
-const inFlight: Promise<void>[] = [];
 const total = RATE * SECONDS;
+const plan: Sent[] = [];
+for (let index = 0; index < total; index++) {
+  const replayOf = index > 100 && Math.random() < REPLAY_SHARE ? originals[Math.floor(Math.random() * originals.length)] : undefined;
+  const shopIndex = index % SHOPS;
+  const body = replayOf?.body ?? orderBody(shopIndex);
+  const offsetMs = (index * 1000) / RATE;
+  const delivery = {
+    webhookId: replayOf?.webhookId ?? randomUUID(),
+    shop: replayOf?.shop ?? shops[shopIndex]!,
+    orderId: replayOf?.orderId ?? (JSON.parse(body) as { id: number }).id,
+    body,
+  };
+  const sent: Sent = { ...delivery, offsetMs, headers: signedOrderWebhookHeaders(SECRET, { ...delivery, triggeredAt: Date.now() + offsetMs }) };
+  (replayOf ? replays : originals).push(sent);
+  plan.push(sent);
+}
+
+// Open loop: request i leaves at start + i / RATE.
+log(`offering ${RATE} orders/create per second for ${SECONDS} s across ${SHOPS} shops`);
+const inFlight: Promise<void>[] = [];
 const departureDelays: number[] = [];
 const start = performance.now() + 100;
 const wallStart = Date.now() + 100;
-for (let index = 0; index < total; index++) {
-  const due = start + (index * 1000) / RATE;
+for (const sent of plan) {
+  const due = start + sent.offsetMs;
   const wait = due - performance.now();
   if (wait > 1) await sleep(wait);
   // How late the generator itself sent this request (its own event loop or GC stalling, or no core for it): that
   // lateness counts in the ack time, as it must for open loop, but it is the generator's, not the server's.
   departureDelays.push(performance.now() - due);
-  const replayOf = index > 100 && Math.random() < REPLAY_SHARE ? originals[Math.floor(Math.random() * originals.length)] : undefined;
-  const shopIndex = index % SHOPS;
-  const body = replayOf?.body ?? orderBody(shopIndex);
-  const sent: Sent = {
-    webhookId: replayOf?.webhookId ?? randomUUID(),
-    shop: replayOf?.shop ?? shops[shopIndex]!,
-    orderId: replayOf?.orderId ?? (JSON.parse(body) as { id: number }).id,
-    body,
-    scheduledAt: wallStart + (index * 1000) / RATE,
-  };
-  (replayOf ? replays : originals).push(sent);
   inFlight.push(
-    deliver(sent).then((status) => {
+    postOrderWebhook(appUrl, sent.headers, sent.body).then((status) => {
       sent.status = status;
       sent.ackedAt = Date.now();
     }),
@@ -178,13 +184,13 @@ const everything = [...originals, ...replays];
 const acked = everything.filter((sent) => sent.status === 200);
 const failedStatuses = new Map<number, number>();
 for (const sent of everything) if (sent.status !== 200) failedStatuses.set(sent.status!, (failedStatuses.get(sent.status!) ?? 0) + 1);
-const ackTimes = acked.map((sent) => sent.ackedAt! - sent.scheduledAt).sort((a, b) => a - b);
+const ackTimes = acked.map((sent) => sent.ackedAt! - wallStart - sent.offsetMs).sort((a, b) => a - b);
 const percentile = (values: number[], share: number) => values[Math.min(values.length - 1, Math.floor(values.length * share))] ?? 0;
 // Where in the offer the slow acknowledgements were: a tail only in the first seconds is the cold process.
 for (let window = 0; window < SECONDS; window += 10) {
   const inWindow = acked
-    .filter((sent) => sent.scheduledAt - wallStart >= window * 1000 && sent.scheduledAt - wallStart < (window + 10) * 1000)
-    .map((sent) => sent.ackedAt! - sent.scheduledAt)
+    .filter((sent) => sent.offsetMs >= window * 1000 && sent.offsetMs < (window + 10) * 1000)
+    .map((sent) => sent.ackedAt! - wallStart - sent.offsetMs)
     .sort((a, b) => a - b);
   log(`  offered at ${window}-${window + 10} s: ack p50 ${Math.round(percentile(inWindow, 0.5))} ms, p99 ${Math.round(percentile(inWindow, 0.99))} ms`);
 }

@@ -31,31 +31,40 @@ export function orderWebhookBody(order: { id: number; number: number; email: str
   });
 }
 
-/** POSTs one signed `orders/create` delivery as Shopify does; the status, or 0 when no answer came. */
-export async function deliverOrderWebhook(
-  appUrl: string,
+/** The headers Shopify sends with one `orders/create` delivery, signed over the body's bytes. */
+export function signedOrderWebhookHeaders(
   secret: string,
   delivery: { shop: string; webhookId: string; body: string; triggeredAt: number },
-): Promise<number> {
+): Record<string, string> {
+  return {
+    "Content-Type": "application/json",
+    "User-Agent": "Shopify-Captain-Hook",
+    "X-Shopify-Topic": "orders/create",
+    "X-Shopify-Shop-Domain": delivery.shop,
+    "X-Shopify-Webhook-Id": delivery.webhookId,
+    "X-Shopify-Event-Id": randomUUID(),
+    "X-Shopify-API-Version": "2026-10",
+    "X-Shopify-Triggered-At": new Date(delivery.triggeredAt).toISOString(),
+    "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(delivery.body).digest("base64"),
+  };
+}
+
+/** POSTs one `orders/create` delivery with headers signed beforehand; the status, or 0 when no answer came. */
+export async function postOrderWebhook(appUrl: string, headers: Record<string, string>, body: string): Promise<number> {
   try {
-    const response = await fetch(`${appUrl}/webhooks/orders/create`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "User-Agent": "Shopify-Captain-Hook",
-        "X-Shopify-Topic": "orders/create",
-        "X-Shopify-Shop-Domain": delivery.shop,
-        "X-Shopify-Webhook-Id": delivery.webhookId,
-        "X-Shopify-Event-Id": randomUUID(),
-        "X-Shopify-API-Version": "2026-10",
-        "X-Shopify-Triggered-At": new Date(delivery.triggeredAt).toISOString(),
-        "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(delivery.body).digest("base64"),
-      },
-      body: delivery.body,
-    });
+    const response = await fetch(`${appUrl}/webhooks/orders/create`, { method: "POST", headers, body });
     await response.arrayBuffer();
     return response.status;
   } catch {
     return 0;
   }
+}
+
+/** POSTs one signed `orders/create` delivery as Shopify does; the status, or 0 when no answer came. */
+export function deliverOrderWebhook(
+  appUrl: string,
+  secret: string,
+  delivery: { shop: string; webhookId: string; body: string; triggeredAt: number },
+): Promise<number> {
+  return postOrderWebhook(appUrl, signedOrderWebhookHeaders(secret, delivery), delivery.body);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
-import { db, type Transaction } from "../db.server";
+import { db, pool, type Transaction } from "../db.server";
 import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import { afterOrderSaved } from "./order-effects.server";
 
@@ -195,9 +195,10 @@ export function orderFromWebhook(payload: unknown): MirroredOrder {
 /** orders/create, orders/updated and orders/cancelled all carry the whole order. */
 export async function recordOrder(shopDomain: string, payload: unknown) {
   const order = orderFromWebhook(payload);
-  const shop = await db().shop.findUnique({ where: { domain: shopDomain } });
-  if (!shop) return;
-  await mirrorOrder(shop.id, order);
+  // Plain SQL: a sale's burst of orders/create runs this for every order, and the lookup needs no query compilation.
+  const { rows } = await pool().query<{ id: string }>(`SELECT id FROM "Shop" WHERE domain = $1`, [shopDomain]);
+  if (!rows[0]) return;
+  await mirrorOrder(rows[0].id, order);
 }
 
 export class OrderNotMirroredError extends Error {

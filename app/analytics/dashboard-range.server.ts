@@ -11,6 +11,8 @@ function customRange(today: string) {
   return z
     .object({ from: date, to: date })
     .superRefine(({ from, to }, context) => {
+      // zod runs refinements on top of the fields' own failures: a date that is not one has nothing to compare.
+      if (!date.safeParse(from).success || !date.safeParse(to).success) return;
       if (from > today) context.addIssue({ code: "custom", path: ["from"], message: t.future(today) });
       if (to > today) context.addIssue({ code: "custom", path: ["to"], message: t.future(today) });
       else if (to < from) context.addIssue({ code: "custom", path: ["to"], message: t.beforeStart });

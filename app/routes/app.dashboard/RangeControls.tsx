@@ -65,10 +65,19 @@ export function RangeControls({ preset, days, channel, timeZone, refused, loadin
       {custom ? (
         <Form method="get" aria-label={text.ranges[CUSTOM]}>
           {channel ? <input type="hidden" name="channel" value={channel} /> : null}
-          <InlineStack gap="400" blockAlign="end">
+          {/* Aligned at the top, so a field's error below it moves neither field. */}
+          <InlineStack gap="400" blockAlign="start">
             <TextField label={text.from} name="from" type="date" value={from} onChange={setFrom} error={errorOf("from")} autoComplete="off" />
-            <TextField label={text.to} name="to" type="date" value={to} onChange={setTo} error={errorOf("to")} autoComplete="off" />
-            <Button submit>{text.applyRange}</Button>
+            <TextField
+              label={text.to}
+              name="to"
+              type="date"
+              value={to}
+              onChange={setTo}
+              error={errorOf("to")}
+              autoComplete="off"
+              connectedRight={<Button submit>{text.applyRange}</Button>}
+            />
           </InlineStack>
         </Form>
       ) : null}

@@ -1,23 +1,29 @@
 import type { Channel } from "@prisma/client";
 import { attributionSummary, type AttributionSummary } from "../attribution/attribution.server";
 import { pool } from "../db.server";
+import { daysOf, type LocalDays } from "./days";
 
 /**
  * The dashboard's figures, each one SQL statement over the rows the app already keeps (ADR 008). The population is
- * the conversations *started* in the range (UTC days, `to` exclusive), optionally of one channel; everything else
- * (escalations, resolutions, recommendations, orders, card interactions) is counted for those conversations, so the
- * figures of one range always describe the same conversations.
+ * the conversations *started* in the range: whole days in the shop's time zone, from the first day's local midnight
+ * to the midnight after the last (PostgreSQL's AT TIME ZONE, so a day across a DST change lasts 23 or 25 hours),
+ * optionally of one channel. Everything else (escalations, resolutions, recommendations, orders, card interactions)
+ * is counted for those conversations, so the figures of one range always describe the same conversations.
  */
 export interface DashboardQuery {
   shopId: string;
-  from: Date;
-  to: Date;
+  days: LocalDays;
+  /** An IANA name, as Shopify gives it (Shop.ianaTimezone). */
+  timeZone: string;
   channel?: Channel;
 }
 
 export interface DashboardFigures {
+  /** The range as instants: the first day's local midnight, and the midnight after the last day (excluded). */
+  from: Date;
+  to: Date;
   conversations: number;
-  /** Per UTC day of the range (every day present, zeros included), per channel. */
+  /** Per local day of the range (every day present, zeros included), per channel. */
   perDay: Array<{ day: string; channel: Channel; conversations: number }>;
   resolvedByAgent: number;
   resolvedByAgentRate: number;
@@ -49,8 +55,9 @@ const TOTALS = `
            FILTER (WHERE c.status = 'resolved' AND c."resolvedAt" IS NOT NULL) AS "medianResolutionSeconds"
   FROM "Conversation" c WHERE ${IN_RANGE}`;
 
+// startedAt is a UTC timestamp without zone: read as UTC, then as the wall clock in the shop's zone ($5).
 const PER_DAY = `
-  SELECT to_char(c."startedAt", 'YYYY-MM-DD') AS day, c.channel, COUNT(*)::int AS conversations
+  SELECT to_char((c."startedAt" AT TIME ZONE 'UTC') AT TIME ZONE $5, 'YYYY-MM-DD') AS day, c.channel, COUNT(*)::int AS conversations
   FROM "Conversation" c WHERE ${IN_RANGE}
   GROUP BY 1, 2 ORDER BY 1, 2`;
 
@@ -85,34 +92,36 @@ function rate(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
 }
 
-/** Every UTC day from `from` up to (not including) `to`, as YYYY-MM-DD. */
-export function daysOf(from: Date, to: Date): string[] {
-  const days: string[] = [];
-  for (let day = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); day < to.getTime(); day += 86_400_000) {
-    days.push(new Date(day).toISOString().slice(0, 10));
-  }
-  return days;
+/** The local midnights that bound the days, as instants (a day's date at 00:00 wall-clock time in the zone). */
+const BOUNDS = `SELECT ($1::date::timestamp AT TIME ZONE $3) AS "from", (($2::date + 1)::timestamp AT TIME ZONE $3) AS "to"`;
+
+async function localDayBounds(days: LocalDays, timeZone: string): Promise<{ from: Date; to: Date }> {
+  const { rows } = await pool().query<{ from: Date; to: Date }>(BOUNDS, [days.first, days.last, timeZone]);
+  return rows[0]!;
 }
 
 export async function dashboardFigures(query: DashboardQuery): Promise<DashboardFigures> {
-  const values = [query.shopId, query.from.toISOString(), query.to.toISOString(), query.channel ?? null];
-  const run = async <Row>(text: string) => (await pool().query<Row & Record<string, unknown>>(text, values)).rows;
+  const { from, to } = await localDayBounds(query.days, query.timeZone);
+  const values = [query.shopId, from.toISOString(), to.toISOString(), query.channel ?? null];
+  const run = async <Row>(text: string, extra: unknown[] = []) => (await pool().query<Row & Record<string, unknown>>(text, [...values, ...extra])).rows;
   const [[totals], perDay, reasons, skills, tags, [recommendations], [cards], sales] = await Promise.all([
     run<{ conversations: number; resolvedByAgent: number; escalated: number; medianResolutionSeconds: number | null }>(TOTALS),
-    run<{ day: string; channel: Channel; conversations: number }>(PER_DAY),
+    run<{ day: string; channel: Channel; conversations: number }>(PER_DAY, [query.timeZone]),
     run<{ reason: string; conversations: number }>(ESCALATION_REASONS),
     run<{ skill: string | null; conversations: number; resolvedByAgent: number }>(SKILLS),
     run<{ tag: string; conversations: number }>(TAGS),
     run<{ total: number; purchased: number }>(RECOMMENDATIONS),
     run<{ addToCarts: number; productClicks: number; conversationsWithAddToCart: number }>(CARDS),
-    attributionSummary(query.shopId, { from: query.from, to: query.to }, query.channel),
+    attributionSummary(query.shopId, { from, to }, query.channel),
   ]);
   const conversations = totals!.conversations;
   const counted = new Map(perDay.map((row) => [`${row.day}|${row.channel}`, row.conversations]));
   const channels = query.channel ? [query.channel] : CHANNELS;
   return {
+    from,
+    to,
     conversations,
-    perDay: daysOf(query.from, query.to).flatMap((day) => channels.map((channel) => ({ day, channel, conversations: counted.get(`${day}|${channel}`) ?? 0 }))),
+    perDay: daysOf(query.days).flatMap((day) => channels.map((channel) => ({ day, channel, conversations: counted.get(`${day}|${channel}`) ?? 0 }))),
     resolvedByAgent: totals!.resolvedByAgent,
     resolvedByAgentRate: rate(totals!.resolvedByAgent, conversations),
     escalated: totals!.escalated,

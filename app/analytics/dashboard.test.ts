@@ -1,12 +1,15 @@
+import { randomUUID } from "node:crypto";
 import type { Channel } from "@prisma/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db.server";
 import { seedDemoHistory } from "../demo/demo-history.server";
 import { createTestShop, type TestShop } from "../../test/support/shopify";
-import { dashboardFigures, daysOf } from "./dashboard.server";
+import { dashboardFigures } from "./dashboard.server";
+import { localToday, type LocalDays } from "./days";
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const NOW = new Date("2026-11-30T18:00:00Z");
+const NEW_YORK = "America/New_York";
 
 let shop: TestShop;
 
@@ -28,10 +31,11 @@ function countBy<T>(items: T[], key: (item: T) => string | null): Map<string | n
   return counts;
 }
 
-/** The figures computed in JavaScript from the rows themselves, not by the module's SQL. */
-async function expectedFigures(from: Date, to: Date, channel?: Channel) {
+/** The figures computed in JavaScript from the rows themselves (local days by Intl), not by the module's SQL. */
+async function expectedFigures(days: LocalDays, timeZone: string, channel?: Channel) {
+  const localDay = (at: Date) => localToday(timeZone, at);
   const conversations = (await db().conversation.findMany({ where: { shopId: shop.id }, include: { recommendations: true, orders: true, cardInteractions: true } })).filter(
-    (c) => c.startedAt >= from && c.startedAt < to && (!channel || c.channel === channel),
+    (c) => localDay(c.startedAt) >= days.first && localDay(c.startedAt) <= days.last && (!channel || c.channel === channel),
   );
   const resolved = conversations.filter((c) => c.status === "resolved");
   const escalated = conversations.filter((c) => c.escalatedAt !== null);
@@ -57,13 +61,13 @@ async function expectedFigures(from: Date, to: Date, channel?: Channel) {
     averageOrderValue: orders.length ? (revenue / 100 / orders.length).toFixed(2) : null,
     addToCarts: interactions.filter((i) => i.kind === "add_to_cart").length,
     productClicks: interactions.filter((i) => i.kind === "product_click").length,
-    perDay: countBy(conversations, (c) => `${c.startedAt.toISOString().slice(0, 10)}|${c.channel}`),
+    perDay: countBy(conversations, (c) => `${localDay(c.startedAt)}|${c.channel}`),
   };
 }
 
-async function compare(from: Date, to: Date, channel?: Channel) {
-  const actual = await dashboardFigures({ shopId: shop.id, from, to, ...(channel ? { channel } : {}) });
-  const expected = await expectedFigures(from, to, channel);
+async function compare(days: LocalDays, timeZone: string, channel?: Channel) {
+  const actual = await dashboardFigures({ shopId: shop.id, days, timeZone, ...(channel ? { channel } : {}) });
+  const expected = await expectedFigures(days, timeZone, channel);
   expect(actual.conversations).toBe(expected.conversations);
   expect(actual.resolvedByAgent).toBe(expected.resolvedByAgent);
   expect(actual.resolvedByAgentRate).toBeCloseTo(expected.conversations ? expected.resolvedByAgent / expected.conversations : 0, 10);
@@ -86,7 +90,7 @@ async function compare(from: Date, to: Date, channel?: Channel) {
 
 describe("dashboard figures", () => {
   it("match the seeded rows for the whole history, a week, and one channel", async () => {
-    const whole = await compare(new Date(NOW.getTime() - 28 * DAY_MS), NOW);
+    const whole = await compare({ first: "2026-11-03", last: "2026-11-30" }, "UTC");
     // The seeded history has every kind of fact, so each figure is tested on real numbers, not zeros.
     expect(whole.conversations).toBeGreaterThan(100);
     expect(whole.resolvedByAgent).toBeGreaterThan(0);
@@ -96,15 +100,22 @@ describe("dashboard figures", () => {
     expect(whole.cards.addToCarts).toBeGreaterThan(0);
     expect(whole.topTags.length).toBeGreaterThan(0);
 
-    const week = await compare(new Date(NOW.getTime() - 7 * DAY_MS), NOW);
+    const week = await compare({ first: "2026-11-24", last: "2026-11-30" }, "UTC");
     expect(week.conversations).toBeLessThan(whole.conversations);
-    const email = await compare(new Date(NOW.getTime() - 28 * DAY_MS), NOW, "email");
+    const email = await compare({ first: "2026-11-03", last: "2026-11-30" }, "UTC", "email");
     expect(email.perDay.every((row) => row.channel === "email")).toBe(true);
     expect(email.conversations).toBeGreaterThan(0);
   });
 
+  it("match the seeded rows counted in the shop's time zone, whose days start hours after UTC's", async () => {
+    const week = await compare({ first: "2026-11-24", last: "2026-11-30" }, NEW_YORK);
+    expect(week.from).toEqual(new Date("2026-11-24T05:00:00Z"));
+    expect(week.to).toEqual(new Date("2026-12-01T05:00:00Z"));
+    await compare({ first: "2026-11-03", last: "2026-11-30" }, "Asia/Kolkata", "web_chat");
+  });
+
   it("answers zeros, not errors, for a range without conversations", async () => {
-    const empty = await dashboardFigures({ shopId: shop.id, from: new Date("2020-01-01T00:00:00Z"), to: new Date("2020-01-08T00:00:00Z") });
+    const empty = await dashboardFigures({ shopId: shop.id, days: { first: "2020-01-01", last: "2020-01-07" }, timeZone: "UTC" });
     expect(empty).toMatchObject({ conversations: 0, resolvedByAgentRate: 0, escalationRate: 0, medianResolutionSeconds: null, topTags: [], skills: [] });
     expect(empty.sales.averageOrderValue).toBeNull();
     expect(empty.perDay).toHaveLength(7 * 4);
@@ -115,8 +126,54 @@ describe("dashboard figures", () => {
     expect(await seedDemoHistory(shop.id, { now: NOW })).toEqual({ conversations: 0, orders: 0 });
     expect(await db().conversation.count({ where: { shopId: shop.id } })).toBe(before);
   });
+});
 
-  it("lists every UTC day of a range", () => {
-    expect(daysOf(new Date("2026-11-01T00:00:00Z"), new Date("2026-11-04T00:00:00Z"))).toEqual(["2026-11-01", "2026-11-02", "2026-11-03"]);
+describe("the dashboard's local days", () => {
+  async function shopInNewYork() {
+    const newYork = await createTestShop();
+    await db().shop.update({ where: { id: newYork.id }, data: { ianaTimezone: NEW_YORK } });
+    return newYork;
+  }
+
+  async function conversationStartedAt(shopId: string, startedAt: string) {
+    const shopper = await db().shopper.create({ data: { shopId, anonymousId: randomUUID() } });
+    await db().conversation.create({ data: { shopId, shopperId: shopper.id, channel: "web_chat", startedAt: new Date(startedAt), lastMessageAt: new Date(startedAt) } });
+  }
+
+  const webChatPerDay = (figures: Awaited<ReturnType<typeof dashboardFigures>>) =>
+    Object.fromEntries(figures.perDay.filter((row) => row.channel === "web_chat").map((row) => [row.day, row.conversations]));
+
+  it("counts a conversation started at 23:30 local time on that local day, and one at midnight on the next", async () => {
+    const { id } = await shopInNewYork();
+    await conversationStartedAt(id, "2026-11-10T04:30:00Z"); // 23:30 on the 9th in New York, the 10th in UTC
+    await conversationStartedAt(id, "2026-11-10T05:00:00Z"); // midnight starting the 10th in New York
+    await conversationStartedAt(id, "2026-11-11T04:59:59Z"); // the 10th's last second in New York
+
+    const twoDays = await dashboardFigures({ shopId: id, days: { first: "2026-11-09", last: "2026-11-10" }, timeZone: NEW_YORK });
+    expect(webChatPerDay(twoDays)).toEqual({ "2026-11-09": 1, "2026-11-10": 2 });
+    const tenth = await dashboardFigures({ shopId: id, days: { first: "2026-11-10", last: "2026-11-10" }, timeZone: NEW_YORK });
+    expect(tenth.conversations).toBe(2);
+    expect(webChatPerDay(await dashboardFigures({ shopId: id, days: { first: "2026-11-09", last: "2026-11-11" }, timeZone: "UTC" }))).toEqual({
+      "2026-11-09": 0,
+      "2026-11-10": 2,
+      "2026-11-11": 1,
+    });
+  });
+
+  it("gives a DST change day its 25 or 23 hours, so late conversations stay on it", async () => {
+    const { id } = await shopInNewYork();
+    // Clocks went back at 02:00 on 1 November 2026: that day ran from 04:00 to 05:00 UTC the next morning.
+    await conversationStartedAt(id, "2026-11-01T03:30:00Z"); // 23:30 on 31 October (EDT)
+    await conversationStartedAt(id, "2026-11-02T04:30:00Z"); // 23:30 on 1 November (EST), the 25th hour
+    const fallBack = await dashboardFigures({ shopId: id, days: { first: "2026-10-31", last: "2026-11-02" }, timeZone: NEW_YORK });
+    expect(webChatPerDay(fallBack)).toEqual({ "2026-10-31": 1, "2026-11-01": 1, "2026-11-02": 0 });
+    const first = await dashboardFigures({ shopId: id, days: { first: "2026-11-01", last: "2026-11-01" }, timeZone: NEW_YORK });
+    expect(first.to.getTime() - first.from.getTime()).toBe(25 * HOUR_MS);
+
+    // Clocks went forward at 02:00 on 8 March 2026: that day ran from 05:00 to 04:00 UTC the next morning.
+    await conversationStartedAt(id, "2026-03-09T03:45:00Z"); // 23:45 on 8 March (EDT)
+    const springForward = await dashboardFigures({ shopId: id, days: { first: "2026-03-08", last: "2026-03-08" }, timeZone: NEW_YORK });
+    expect(springForward.to.getTime() - springForward.from.getTime()).toBe(23 * HOUR_MS);
+    expect(webChatPerDay(springForward)).toEqual({ "2026-03-08": 1 });
   });
 });

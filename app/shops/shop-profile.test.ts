@@ -5,9 +5,13 @@ import { db } from "../db.server";
 import { syncShopProfile } from "./shop-profile.server";
 
 describe("syncShopProfile", () => {
-  it("keeps the shop's billing country, so phones typed without a country code are read as local numbers", async () => {
+  it("keeps the shop's billing country and time zone, so phones read as local numbers and the dashboard counts the merchant's days", async () => {
     const shop = await createDemoShop(DEMO_TEST_SHOPS.shopProfile);
-    expect(await syncShopProfile(shop.domain)).toBe("US");
-    expect(await db().shop.findUniqueOrThrow({ where: { id: shop.id }, select: { countryCode: true } })).toEqual({ countryCode: "US" });
+    expect(await db().shop.findUniqueOrThrow({ where: { id: shop.id }, select: { ianaTimezone: true } })).toEqual({ ianaTimezone: "UTC" });
+    expect(await syncShopProfile(shop.domain)).toEqual({ countryCode: "US", ianaTimezone: "America/New_York" });
+    expect(await db().shop.findUniqueOrThrow({ where: { id: shop.id }, select: { countryCode: true, ianaTimezone: true } })).toEqual({
+      countryCode: "US",
+      ianaTimezone: "America/New_York",
+    });
   });
 });

@@ -1,8 +1,8 @@
 import type { Channel } from "@prisma/client";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { BlockStack, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Page, Select, SkeletonBodyText, Spinner, Text } from "@shopify/polaris";
+import { BlockStack, Card, DataTable, EmptyState, InlineGrid, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { requireAdminShop } from "../../admin/require-admin-shop.server";
 import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
@@ -11,7 +11,7 @@ import { formatDuration, formatMoney, formatPercent } from "../../components/for
 import { StatTile } from "../../components/StatTile";
 import { ConversationsPerDayChart, SkillsChart } from "./Charts.client";
 import { loadDashboard } from "./dashboard.server";
-import { RANGES } from "./ranges";
+import { RangeControls } from "./RangeControls";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -19,39 +19,33 @@ export const meta: MetaFunction = () => [{ title: en.dashboard.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
-  return loadDashboard(shop.id, new URL(request.url));
+  const dashboard = await loadDashboard(shop, new URL(request.url));
+  // A refused custom range still shows the page (the default range's figures, the fields' errors), as a 400.
+  return data(dashboard, { status: dashboard.range.ok ? 200 : 400 });
 };
 
-const CHANNELS: Channel[] = ["web_chat", "email", "sms", "whatsapp"];
-
 export default function Dashboard() {
-  const { figures, range, channel } = useLoaderData<typeof loader>();
+  const { figures, range, timeZone } = useLoaderData<typeof loader>();
   const text = en.dashboard;
-  const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
+  const location = useLocation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/dashboard";
-  const choose = (name: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next);
-  };
   const { sales, cards } = figures;
 
   return (
     <Page title={text.title} subtitle={text.subtitle}>
       <BlockStack gap="400">
         <Card>
-          <InlineStack gap="400" blockAlign="end">
-            <Select label={text.range} value={range} options={RANGES.map((value) => ({ label: text.ranges[value]!, value }))} onChange={(value) => choose("range", value)} />
-            <Select
-              label={text.channel}
-              value={channel ?? ""}
-              options={[{ label: text.allChannels, value: "" }, ...CHANNELS.map((value) => ({ label: en.channels[value], value }))]}
-              onChange={(value) => choose("channel", value)}
-            />
-            {loading ? <Spinner size="small" accessibilityLabel={en.common.loading} /> : null}
-          </InlineStack>
+          <RangeControls
+            // Every new address starts the controls from what it shows (a refused range keeps the dates as typed).
+            key={location.search}
+            preset={range.preset}
+            days={range.days}
+            channel={range.channel}
+            timeZone={timeZone}
+            refused={range.ok ? null : { typed: range.typed, fieldErrors: range.fieldErrors }}
+            loading={loading}
+          />
         </Card>
         {figures.conversations === 0 ? (
           <Card>

@@ -196,6 +196,41 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(await db().conversation.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
+  it("takes a message Twilio delivers more than once (at the same time, and again later) as one: one reply, every delivery answered 200", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550129";
+    const params = inboundWebhookParams({ accountSid: shop.accountSid, channel: "sms", from: phone, to: shop.smsNumber, body: "Do you ship to Canada?" });
+    const deliver = () => postSignedTwilioWebhook(webhookUrl(shop), shop.authToken, params);
+
+    const concurrent = await Promise.all([deliver(), deliver(), deliver()]);
+    const later = await deliver();
+    for (const response of [...concurrent, later]) {
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
+    }
+
+    const reply = await eventually(async () => sentTo(shop, phone)[0]);
+    expect(reply.from).toBe(shop.smsNumber);
+    const conversations = await db().conversation.findMany({ where: { shopId: shop.id }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]!.messages.map((message) => [message.author, message.author === "shopper" ? message.body : ""])).toEqual([
+      ["shopper", "Do you ship to Canada?"],
+      ["agent", ""],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(shop, phone)).toHaveLength(1);
+  });
+
+  it("answers a HELP Twilio delivers twice once", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550130";
+    const params = inboundWebhookParams({ accountSid: shop.accountSid, channel: "sms", from: phone, to: shop.smsNumber, body: "HELP" });
+    for (const response of await Promise.all([1, 2].map(() => postSignedTwilioWebhook(webhookUrl(shop), shop.authToken, params)))) expect(response.status).toBe(200);
+    await eventually(async () => sentTo(shop, phone)[0]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(shop, phone)).toHaveLength(1);
+  });
+
   it("retries a reply after Twilio answers 5xx and sends it once", async () => {
     const shop = await channelShop();
     const phone = "+14155550127";

@@ -10,3 +10,6 @@ CREATE TABLE "ChannelReceipt" (
 
 -- AddForeignKey
 ALTER TABLE "ChannelReceipt" ADD CONSTRAINT "ChannelReceipt_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- CreateIndex
+CREATE INDEX "ChannelMessage_shopId_createdAt_idx" ON "ChannelMessage"("shopId", "createdAt");

@@ -246,6 +246,29 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(sentTo(shop, phone)).toHaveLength(1);
   });
 
+  it("shows a reply Twilio refused as failed on the Channels page, and its Send again delivers it", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550131";
+    twilio.failNext({ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
+    await text(shop, "sms", phone, "Do you ship to Canada?");
+    const failed = await eventually(async () => {
+      const found = await db().channelMessage.findFirst({ where: { shopId: shop.id, recipient: phone } });
+      return found?.status === "failed" ? found : null;
+    });
+    const page = (await (await send(await setUpValidRequest(
+      { type: RequestType.Admin, store: shop.store, apiKey: TEST_API_KEY, apiSecretKey: TEST_API_SECRET },
+      new Request(`${app.url}/app/channels`),
+    ))).text()).replaceAll("&#x27;", "'");
+    expect(page).toContain("Attempt to send to unsubscribed recipient");
+
+    const again = (await (await adminPost(shop, "/app/channels", { intent: "send-again", channelMessageId: failed.id })).text()).replaceAll("<!-- -->", "");
+    expect(again).toContain(`Queued again: the message to ${phone} is being sent now.`);
+    const reply = await eventually(async () => sentTo(shop, phone)[0]);
+    expect(reply.body).toBe(failed.body);
+    await eventually(async () => (await db().channelMessage.findUniqueOrThrow({ where: { id: failed.id } })).status === "delivered");
+    expect(await db().channelMessage.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ attempts: 1, providerMessageId: reply.sid, lastError: null });
+  });
+
   it("sends the Channels page's test SMS and WhatsApp through the shop's Twilio account, and names Twilio's refusal", async () => {
     const shop = await channelShop();
     const page = await (await adminPost(shop, "/app/channels", { intent: "test", channel: "whatsapp", to: "+14155550198" })).text();

@@ -221,7 +221,6 @@ function OutboundLog({ messages, more, now, result, busy }: { messages: Outbound
             { title: text.headings.status },
             { title: text.headings.attempts, alignment: "end" },
             { title: text.headings.provider },
-            { title: text.headings.action },
           ]}
           emptyState={
             <BlockStack inlineAlign="center" gap="200">
@@ -243,11 +242,22 @@ function OutboundLog({ messages, more, now, result, busy }: { messages: Outbound
               <IndexTable.Cell>{message.conversationId ? <Link to={`/app/conversations/${message.conversationId}`}>{message.recipient}</Link> : message.recipient}</IndexTable.Cell>
               <IndexTable.Cell>
                 <Text as="span" truncate>
-                  {message.body.length > 80 ? `${message.body.slice(0, 80)}…` : message.body}
+                  {message.body.length > 60 ? `${message.body.slice(0, 60)}…` : message.body}
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                <Badge tone={STATUS_TONES[message.status]}>{text.statuses[message.status]}</Badge>
+                <BlockStack gap="100" inlineAlign="start">
+                  <Badge tone={STATUS_TONES[message.status]}>{text.statuses[message.status]}</Badge>
+                  {message.status === "failed" ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="send-again" />
+                      <input type="hidden" name="channelMessageId" value={message.id} />
+                      <Button submit size="slim" loading={busy} accessibilityLabel={`${text.sendAgain}: ${message.recipient}`}>
+                        {text.sendAgain}
+                      </Button>
+                    </Form>
+                  ) : null}
+                </BlockStack>
               </IndexTable.Cell>
               <IndexTable.Cell>
                 <Text as="span" alignment="end" numeric>
@@ -263,17 +273,6 @@ function OutboundLog({ messages, more, now, result, busy }: { messages: Outbound
                     </Text>
                   ) : null}
                 </BlockStack>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                {message.status === "failed" ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="send-again" />
-                    <input type="hidden" name="channelMessageId" value={message.id} />
-                    <Button submit size="slim" loading={busy} accessibilityLabel={`${text.sendAgain}: ${message.recipient}`}>
-                      {text.sendAgain}
-                    </Button>
-                  </Form>
-                ) : null}
               </IndexTable.Cell>
             </IndexTable.Row>
           ))}

@@ -299,7 +299,7 @@ export const en = {
       emptyTitle: "Nothing sent yet",
       emptyBody: "Replies on email, SMS and WhatsApp appear here as they are sent.",
       resource: { singular: "message", plural: "messages" },
-      headings: { time: "Queued", channel: "Channel", recipient: "To", message: "Message", status: "Status", attempts: "Attempts", provider: "Provider status / error", action: "" },
+      headings: { time: "Queued", channel: "Channel", recipient: "To", message: "Message", status: "Status", attempts: "Attempts", provider: "Provider status / error" },
       statuses: { pending: "Pending", sent: "Sent", delivered: "Delivered", failed: "Failed" },
       sendAgain: "Send again",
       sentAgain: (recipient: string) => `Queued again: the message to ${recipient} is being sent now.`,

@@ -39,7 +39,7 @@ export async function receiveChannelMessage(
   alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
 ): Promise<ReceivedChannelMessage> {
   const { providerMessageId } = inbound;
-  if (!providerMessageId) return receiveOnce(shop, inbound, async () => {}, alsoInTransaction);
+  if (!providerMessageId) return receiveOnce(shop, inbound, undefined, alsoInTransaction);
   if (await alreadyReceived(shop.id, providerMessageId)) return { outcome: "duplicate" };
   try {
     return await receiveOnce(shop, inbound, (sql) => recordReceipt(sql, shop.id, inbound.channel, providerMessageId), alsoInTransaction);
@@ -52,7 +52,8 @@ export async function receiveChannelMessage(
 async function receiveOnce(
   shop: InstalledShop,
   inbound: InboundChannelMessage,
-  receipt: (sql: Sql) => Promise<void>,
+  /** Records the provider's id for the message, in the transaction of what the message does. */
+  receipt: ((sql: Sql) => Promise<void>) | undefined,
   alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
 ): Promise<ReceivedChannelMessage> {
   const policy = CHANNEL_POLICIES[inbound.channel];
@@ -81,7 +82,7 @@ async function receiveOnce(
   };
   const rememberAddress = async (sql: Sql, received: ReceivedMessage) => {
     await sql.execute(`UPDATE "Conversation" SET "channelAddress" = $2 WHERE id = $1`, [received.conversationId, address]);
-    await receipt(sql);
+    await receipt?.(sql);
     await alsoInTransaction?.(sql, received);
   };
   if (policy.optOutKeywords && (await isOptedOutNow(shop.id, inbound.channel, address))) {
@@ -121,10 +122,10 @@ async function continuedConversation(shopId: string, channel: MessagingChannel, 
   return rows[0] ? { conversationId: rows[0].id } : {};
 }
 
-async function answerKeyword(shopId: string, channel: MessagingChannel, address: string, keyword: "stop" | "start" | "help", receipt: (sql: Sql) => Promise<void>) {
+async function answerKeyword(shopId: string, channel: MessagingChannel, address: string, keyword: "stop" | "start" | "help", receipt: ((sql: Sql) => Promise<void>) | undefined) {
   await withTransaction(async (client) => {
     const sql = sqlOf(client);
-    await receipt(sql);
+    await receipt?.(sql);
     if (keyword === "stop") return recordOptOut(sql, shopId, channel, address);
     const [shop] = await sql.query<{ name: string | null; domain: string }>(`SELECT name, domain FROM "Shop" WHERE id = $1`, [shopId]);
     const shopName = shop?.name ?? shop?.domain ?? "";

@@ -66,6 +66,11 @@ export interface InboundChannelMessage {
    * continues, or null for a new one. Absent, the sender's recent conversation on the channel continues.
    */
   conversationId?: string | null;
+  /**
+   * The provider's id for this message (Twilio's MessageSid). Given, a second delivery of the same id is answered
+   * as a duplicate and does nothing (app/channels/receipts.server.ts).
+   */
+  providerMessageId?: string;
 }
 
 /** One queued part, as a sender gets it. */

@@ -7,6 +7,7 @@ import type { InstalledShop } from "../shops/shops.server";
 import { CHANNEL_POLICIES, type InboundChannelMessage, type MessagingChannel } from "./channel";
 import { clearOptOut, isOptedOut, isOptedOutNow, optOutKeyword, recordOptOut } from "./opt-outs.server";
 import { queueKeywordAnswer } from "./outbound.server";
+import { alreadyReceived, lostToSameDelivery, recordReceipt } from "./receipts.server";
 import { CHANNEL_STRINGS } from "./strings";
 
 export class UnreadableSenderError extends Error {
@@ -15,7 +16,9 @@ export class UnreadableSenderError extends Error {
 
 export type ReceivedChannelMessage =
   | { outcome: "answered" | "stored-opted-out"; conversationId: string; messageId: string }
-  | { outcome: "opted-out" | "opted-in" | "help" };
+  | { outcome: "opted-out" | "opted-in" | "help" }
+  /** The provider delivered this message before (same provider message id): nothing was done again. */
+  | { outcome: "duplicate" };
 
 /** A message whose last one on this channel is older than this starts a new conversation. */
 const CONVERSATION_IDLE_DAYS = 7;
@@ -26,11 +29,31 @@ const CONVERSATION_IDLE_DAYS = 7;
  * verified channel identifier), their conversation on this channel (continued while it is not closed and was active
  * in the last week, else a new one), the message, and the agent's turn, whose reply goes out through the outbound
  * queue. A shopper who opted out still reaches the shop: the message is stored for staff, the agent does not answer.
+ * A message with a provider id is received once: its receipt commits with what it did, so a repeated delivery, even
+ * one racing the first on another instance, is a "duplicate" and stores, queues and sends nothing.
  */
 export async function receiveChannelMessage(
   shop: InstalledShop,
   inbound: InboundChannelMessage,
   /** The channel's own part of the message's commit (email records the message's Message-ID for threading). */
+  alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
+): Promise<ReceivedChannelMessage> {
+  const { providerMessageId } = inbound;
+  if (!providerMessageId) return receiveOnce(shop, inbound, undefined, alsoInTransaction);
+  if (await alreadyReceived(shop.id, providerMessageId)) return { outcome: "duplicate" };
+  try {
+    return await receiveOnce(shop, inbound, (sql) => recordReceipt(sql, shop.id, inbound.channel, providerMessageId), alsoInTransaction);
+  } catch (error) {
+    if (await lostToSameDelivery(error, shop.id, providerMessageId)) return { outcome: "duplicate" };
+    throw error;
+  }
+}
+
+async function receiveOnce(
+  shop: InstalledShop,
+  inbound: InboundChannelMessage,
+  /** Records the provider's id for the message, in the transaction of what the message does. */
+  receipt: ((sql: Sql) => Promise<void>) | undefined,
   alsoInTransaction?: (sql: Sql, received: ReceivedMessage) => Promise<void>,
 ): Promise<ReceivedChannelMessage> {
   const policy = CHANNEL_POLICIES[inbound.channel];
@@ -41,7 +64,7 @@ export async function receiveChannelMessage(
   if (policy.optOutKeywords) {
     const keyword = optOutKeyword(body);
     if (keyword) {
-      await answerKeyword(shop.id, inbound.channel, address, keyword);
+      await answerKeyword(shop.id, inbound.channel, address, keyword, receipt);
       return { outcome: keyword === "stop" ? "opted-out" : keyword === "start" ? "opted-in" : "help" };
     }
   }
@@ -59,6 +82,7 @@ export async function receiveChannelMessage(
   };
   const rememberAddress = async (sql: Sql, received: ReceivedMessage) => {
     await sql.execute(`UPDATE "Conversation" SET "channelAddress" = $2 WHERE id = $1`, [received.conversationId, address]);
+    await receipt?.(sql);
     await alsoInTransaction?.(sql, received);
   };
   if (policy.optOutKeywords && (await isOptedOutNow(shop.id, inbound.channel, address))) {
@@ -98,9 +122,10 @@ async function continuedConversation(shopId: string, channel: MessagingChannel, 
   return rows[0] ? { conversationId: rows[0].id } : {};
 }
 
-async function answerKeyword(shopId: string, channel: MessagingChannel, address: string, keyword: "stop" | "start" | "help") {
+async function answerKeyword(shopId: string, channel: MessagingChannel, address: string, keyword: "stop" | "start" | "help", receipt: ((sql: Sql) => Promise<void>) | undefined) {
   await withTransaction(async (client) => {
     const sql = sqlOf(client);
+    await receipt?.(sql);
     if (keyword === "stop") return recordOptOut(sql, shopId, channel, address);
     const [shop] = await sql.query<{ name: string | null; domain: string }>(`SELECT name, domain FROM "Shop" WHERE id = $1`, [shopId]);
     const shopName = shop?.name ?? shop?.domain ?? "";

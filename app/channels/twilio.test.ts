@@ -196,6 +196,41 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(await db().conversation.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
+  it("takes a message Twilio delivers more than once (at the same time, and again later) as one: one reply, every delivery answered 200", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550129";
+    const params = inboundWebhookParams({ accountSid: shop.accountSid, channel: "sms", from: phone, to: shop.smsNumber, body: "Do you ship to Canada?" });
+    const deliver = () => postSignedTwilioWebhook(webhookUrl(shop), shop.authToken, params);
+
+    const concurrent = await Promise.all([deliver(), deliver(), deliver()]);
+    const later = await deliver();
+    for (const response of [...concurrent, later]) {
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response/>`);
+    }
+
+    const reply = await eventually(async () => sentTo(shop, phone)[0]);
+    expect(reply.from).toBe(shop.smsNumber);
+    const conversations = await db().conversation.findMany({ where: { shopId: shop.id }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]!.messages.map((message) => [message.author, message.author === "shopper" ? message.body : ""])).toEqual([
+      ["shopper", "Do you ship to Canada?"],
+      ["agent", ""],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(shop, phone)).toHaveLength(1);
+  });
+
+  it("answers a HELP Twilio delivers twice once", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550130";
+    const params = inboundWebhookParams({ accountSid: shop.accountSid, channel: "sms", from: phone, to: shop.smsNumber, body: "HELP" });
+    for (const response of await Promise.all([1, 2].map(() => postSignedTwilioWebhook(webhookUrl(shop), shop.authToken, params)))) expect(response.status).toBe(200);
+    await eventually(async () => sentTo(shop, phone)[0]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(shop, phone)).toHaveLength(1);
+  });
+
   it("retries a reply after Twilio answers 5xx and sends it once", async () => {
     const shop = await channelShop();
     const phone = "+14155550127";
@@ -209,6 +244,29 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(row.attempts).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sentTo(shop, phone)).toHaveLength(1);
+  });
+
+  it("shows a reply Twilio refused as failed on the Channels page, and its Send again delivers it", async () => {
+    const shop = await channelShop();
+    const phone = "+14155550131";
+    twilio.failNext({ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
+    await text(shop, "sms", phone, "Do you ship to Canada?");
+    const failed = await eventually(async () => {
+      const found = await db().channelMessage.findFirst({ where: { shopId: shop.id, recipient: phone } });
+      return found?.status === "failed" ? found : null;
+    });
+    const page = (await (await send(await setUpValidRequest(
+      { type: RequestType.Admin, store: shop.store, apiKey: TEST_API_KEY, apiSecretKey: TEST_API_SECRET },
+      new Request(`${app.url}/app/channels`),
+    ))).text()).replaceAll("&#x27;", "'");
+    expect(page).toContain("Attempt to send to unsubscribed recipient");
+
+    const again = (await (await adminPost(shop, "/app/channels", { intent: "send-again", channelMessageId: failed.id })).text()).replaceAll("<!-- -->", "");
+    expect(again).toContain(`Queued again: the message to ${phone} is being sent now.`);
+    const reply = await eventually(async () => sentTo(shop, phone)[0]);
+    expect(reply.body).toBe(failed.body);
+    await eventually(async () => (await db().channelMessage.findUniqueOrThrow({ where: { id: failed.id } })).status === "delivered");
+    expect(await db().channelMessage.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ attempts: 1, providerMessageId: reply.sid, lastError: null });
   });
 
   it("sends the Channels page's test SMS and WhatsApp through the shop's Twilio account, and names Twilio's refusal", async () => {

@@ -96,6 +96,11 @@ describe("migrated schema", () => {
       const created = await db().channelOptOut.create({ data: { shopId: shop.id, channel: "sms", address: "+14155550123", optedOutAt: new Date() } });
       expect(await db().channelOptOut.findUniqueOrThrow({ where: { shopId_channel_address: { shopId: shop.id, channel: "sms", address: created.address } } })).toEqual(created);
     },
+    ChannelReceipt: async () => {
+      const shop = await newShop();
+      const created = await db().channelReceipt.create({ data: { shopId: shop.id, providerMessageId: `SM${randomUUID().replaceAll("-", "")}`, channel: "whatsapp", receivedAt: new Date() } });
+      expect(await db().channelReceipt.findUniqueOrThrow({ where: { shopId_providerMessageId: { shopId: shop.id, providerMessageId: created.providerMessageId } } })).toEqual(created);
+    },
     Message: async () => {
       const conversation = await newConversation();
       const question = await db().message.create({ data: { conversationId: conversation.id, author: "shopper", body: "Hi 👋" } });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { channelSettingsSchema, type ChannelSettingsInput } from "../channels/settings.server";
 import { decryptSecret } from "../crypto.server";
 import { db } from "../db.server";
+import { eventually } from "../../test/support/eventually";
 import { adminDocumentRequest, adminFetchRequest, createTestShop, send, type TestShop } from "../../test/support/shopify";
 
 /** The page as the merchant reads it: without React's markers between text pieces, quotes unescaped. */
@@ -89,5 +90,54 @@ describe("Channels page", () => {
     expect(email).toContain("The test Email was not sent: Email sending is not set up for this shop");
     const sms = await pageText(await send(await postForm(shop, { intent: "test", channel: "sms", to: "+14155550199" })));
     expect(sms).toContain("SMS is not set up for this shop");
+  });
+
+  it("lists the outgoing messages newest first with the provider's answer, and sends a failed one again", async () => {
+    const shop = await createTestShop();
+    const delivered = await db().channelMessage.create({
+      data: { shopId: shop.id, channel: "whatsapp", recipient: "+14155550111", body: "Your parcel is on its way.", status: "delivered", attempts: 1, providerStatus: "delivered", createdAt: new Date(Date.now() - 60_000) },
+    });
+    const failed = await db().channelMessage.create({
+      data: { shopId: shop.id, channel: "sms", recipient: "+14155550112", body: "We have the tent in green.", status: "failed", attempts: 8, providerStatus: "undelivered", lastError: "Twilio reported undelivered (error 30003)" },
+    });
+
+    const page = await pageText(await send(await adminDocumentRequest("/app/channels", shop)));
+    expect(page).toContain("Outgoing messages");
+    expect(page.indexOf("+14155550112")).toBeLessThan(page.indexOf("+14155550111"));
+    expect(page).toContain("We have the tent in green.");
+    expect(page).toContain("Twilio reported undelivered (error 30003)");
+    expect(page).toContain("Delivered");
+    // Only the failed one can be sent again.
+    expect(page.match(/>Send again</g)).toHaveLength(1);
+    expect(page).not.toContain("Showing the latest");
+
+    const refused = await send(await postForm(shop, { intent: "send-again", channelMessageId: delivered.id }));
+    expect(refused.status).toBe(409);
+    expect(await pageText(refused)).toContain("Only a failed message can be sent again; this one is delivered.");
+    const malformed = await send(await postForm(shop, { intent: "send-again", channelMessageId: "not-an-id" }));
+    expect(malformed.status).toBe(400);
+    expect(await pageText(malformed)).toContain("Choose a failed message to send again");
+
+    const again = await send(await postForm(shop, { intent: "send-again", channelMessageId: failed.id }));
+    expect(again.status).toBe(200);
+    expect(await pageText(again)).toContain("Queued again: the message to +14155550112 is being sent now.");
+    // The queue worker tried it at once; this shop has no Twilio account, so it failed again with that reason.
+    const retried = await eventually(async () => {
+      const row = await db().channelMessage.findUniqueOrThrow({ where: { id: failed.id } });
+      return row.attempts === 1 && row.status === "failed" ? row : null;
+    });
+    expect(retried.lastError).toBe("SMS is not set up for this shop (Channels page).");
+    expect(await db().channelMessage.findUniqueOrThrow({ where: { id: delivered.id } })).toMatchObject({ status: "delivered", attempts: 1 });
+  });
+
+  it("shows the latest 50 outgoing messages and says so", async () => {
+    const shop = await createTestShop();
+    await db().channelMessage.createMany({
+      data: Array.from({ length: 51 }, (_, index) => ({ shopId: shop.id, channel: "email" as const, recipient: `shopper${index}@example.com`, body: `Reply ${index}`, status: "sent" as const, attempts: 1, createdAt: new Date(Date.now() - (51 - index) * 1000) })),
+    });
+    const page = await pageText(await send(await adminDocumentRequest("/app/channels", shop)));
+    expect(page).toContain("Showing the latest 50 messages.");
+    expect(page).toContain("shopper50@example.com");
+    expect(page).not.toContain("shopper0@example.com");
   });
 });

@@ -1,15 +1,25 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import type { ChannelMessageStatus } from "@prisma/client";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, FormLayout, IndexTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { requireAdminShop } from "../admin/require-admin-shop.server";
 import { en } from "../admin/strings/en";
 import { MESSAGING_CHANNELS } from "../channels/channel";
+import { listOutboundLog, sendFailedMessageAgain } from "../channels/outbound-log.server";
 import { channelSettingsView, saveChannelSettings, type ChannelSettingsField, type FieldErrors } from "../channels/settings.server";
 import { sendTestMessage } from "../channels/test-message.server";
+import { formatAgo } from "../components/format";
 
 const strings = en.channelsPage;
+
+const STATUS_TONES: Record<ChannelMessageStatus, "attention" | "info" | "success" | "critical"> = { pending: "attention", sent: "info", delivered: "success", failed: "critical" };
+
+const sendAgainInput = z.object({
+  intent: z.literal("send-again"),
+  channelMessageId: z.uuid(strings.outbound.chooseFailed),
+});
 
 const testInput = z.object({
   intent: z.literal("test"),
@@ -20,16 +30,37 @@ const testInput = z.object({
 type ActionResult =
   | { intent: "save"; ok: true; message: string }
   | { intent: "save"; ok: false; message: string; errors: FieldErrors }
-  | { intent: "test"; ok: boolean; message: string };
+  | { intent: "test"; ok: boolean; message: string }
+  | { intent: "send-again"; ok: boolean; message: string };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
-  return channelSettingsView(shop);
+  const [view, outbound] = await Promise.all([channelSettingsView(shop), listOutboundLog(shop.id)]);
+  return {
+    ...view,
+    now: new Date().toISOString(),
+    outbound: {
+      more: outbound.more,
+      messages: outbound.messages.map((message) => ({ ...message, createdAt: message.createdAt.toISOString(), sentAt: message.sentAt?.toISOString() ?? null })),
+    },
+  };
 };
 
-export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
+export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
   const form = Object.fromEntries(await request.formData());
+  if (form.intent === "send-again") {
+    const parsed = sendAgainInput.safeParse(form);
+    if (!parsed.success) return data<ActionResult>({ intent: "send-again", ok: false, message: strings.outbound.chooseFailed }, { status: 400 });
+    const result = await sendFailedMessageAgain(shop.id, parsed.data.channelMessageId);
+    return result.ok
+      ? data<ActionResult>({ intent: "send-again", ok: true, message: strings.outbound.sentAgain(result.recipient) })
+      : data<ActionResult>({ intent: "send-again", ok: false, message: result.message }, { status: result.status });
+  }
+  return data(await settingsAction(shop, form));
+};
+
+async function settingsAction(shop: { id: string; name: string | null; domain: string }, form: Record<string, FormDataEntryValue>): Promise<ActionResult> {
   if (form.intent === "test") {
     const parsed = testInput.safeParse(form);
     if (!parsed.success) return { intent: "test", ok: false, message: parsed.error.issues.map((issue) => issue.message).join("; ") };
@@ -41,7 +72,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   if (form.intent !== "save") throw new Response("Unknown action", { status: 400 });
   const result = await saveChannelSettings(shop.id, form);
   return result.ok ? { intent: "save", ok: true, message: strings.saved } : { intent: "save", ok: false, message: strings.fixErrors, errors: result.errors };
-};
+}
 
 export default function ChannelsPage() {
   const view = useLoaderData<typeof loader>();
@@ -151,7 +182,102 @@ export default function ChannelsPage() {
             </Form>
           </Card>
         </Layout.Section>
+        <Layout.Section>
+          <OutboundLog messages={view.outbound.messages} more={view.outbound.more} now={view.now} result={result?.intent === "send-again" ? result : null} busy={busy} />
+        </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+type OutboundLogRow = ReturnType<typeof useLoaderData<typeof loader>>["outbound"]["messages"][number];
+
+/** The outbound queue as the merchant reads it: newest first, what the provider said, and a way to retry a failure. */
+function OutboundLog({ messages, more, now, result, busy }: { messages: OutboundLogRow[]; more: boolean; now: string; result: { ok: boolean; message: string } | null; busy: boolean }) {
+  const text = strings.outbound;
+  return (
+    <Card padding="0">
+      <BlockStack gap="300">
+        <Box padding="400">
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              {text.heading}
+            </Text>
+            <Text as="p" tone="subdued">
+              {text.help} {more ? text.showingLatest(messages.length) : null}
+            </Text>
+            {result ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
+          </BlockStack>
+        </Box>
+        <IndexTable
+          resourceName={text.resource}
+          itemCount={messages.length}
+          selectable={false}
+          headings={[
+            { title: text.headings.time },
+            { title: text.headings.channel },
+            { title: text.headings.recipient },
+            { title: text.headings.message },
+            { title: text.headings.status },
+            { title: text.headings.attempts, alignment: "end" },
+            { title: text.headings.provider },
+          ]}
+          emptyState={
+            <BlockStack inlineAlign="center" gap="200">
+              <Text as="p" variant="headingSm">
+                {text.emptyTitle}
+              </Text>
+              <Text as="p" tone="subdued">
+                {text.emptyBody}
+              </Text>
+            </BlockStack>
+          }
+        >
+          {messages.map((message, index) => (
+            <IndexTable.Row id={message.id} key={message.id} position={index}>
+              <IndexTable.Cell>
+                <span title={message.createdAt}>{formatAgo(message.createdAt, now)}</span>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{en.channels[message.channel]}</IndexTable.Cell>
+              <IndexTable.Cell>{message.conversationId ? <Link to={`/app/conversations/${message.conversationId}`}>{message.recipient}</Link> : message.recipient}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" truncate>
+                  {message.body.length > 60 ? `${message.body.slice(0, 60)}…` : message.body}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <BlockStack gap="100" inlineAlign="start">
+                  <Badge tone={STATUS_TONES[message.status]}>{text.statuses[message.status]}</Badge>
+                  {message.status === "failed" ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="send-again" />
+                      <input type="hidden" name="channelMessageId" value={message.id} />
+                      <Button submit size="slim" loading={busy} accessibilityLabel={`${text.sendAgain}: ${message.recipient}`}>
+                        {text.sendAgain}
+                      </Button>
+                    </Form>
+                  ) : null}
+                </BlockStack>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {message.attempts}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <BlockStack gap="100">
+                  {message.providerStatus ? <Text as="span">{message.providerStatus}</Text> : null}
+                  {message.lastError ? (
+                    <Text as="span" tone="critical" breakWord>
+                      {message.lastError}
+                    </Text>
+                  ) : null}
+                </BlockStack>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </BlockStack>
+    </Card>
   );
 }

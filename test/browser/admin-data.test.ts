@@ -146,6 +146,30 @@ describe("the admin's data pages in a real browser, on the demo history", () => 
     expect(problems).toEqual([]);
   });
 
+  it("lists the outgoing channel messages on the Channels page and sends a failed one again", async () => {
+    await db().channelMessage.create({
+      data: { shopId: shop.id, channel: "whatsapp", recipient: "+14155550141", body: "Your parcel is on its way.", status: "delivered", attempts: 1, providerStatus: "delivered", createdAt: new Date(Date.now() - 120_000) },
+    });
+    const failed = await db().channelMessage.create({
+      data: { shopId: shop.id, channel: "sms", recipient: "+14155550142", body: "We have the tent in green.", status: "failed", attempts: 8, providerStatus: "undelivered", lastError: "Twilio reported undelivered (error 30003)" },
+    });
+    const { page, problems } = await openAdmin("/app/channels");
+    const row = page.getByRole("row").filter({ hasText: "Twilio reported undelivered (error 30003)" });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByText("Failed").count()).toBe(1);
+    expect(await page.getByRole("row").filter({ hasText: "+14155550141" }).getByRole("button", { name: /Send again/ }).count()).toBe(0);
+    await saveScreenshot(page, "admin-data-channels-outbound");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await row.getByRole("button", { name: "Send again: +14155550142" }).click();
+    await expect.poll(() => page.getByText("Queued again: the message to +14155550142 is being sent now.").count()).toBe(1);
+    // Sent again at once; this shop has no Twilio account, so it fails again, with that reason, after one attempt.
+    await expect.poll(async () => (await db().channelMessage.findUniqueOrThrow({ where: { id: failed.id } })).lastError).toBe("SMS is not set up for this shop (Channels page).");
+    await saveScreenshot(page, "admin-data-channels-sent-again");
+
+    expect(problems).toEqual([]);
+  });
+
   it("draws the dashboard and changes its numbers with the range and the channel", async () => {
     const { page, problems } = await openAdmin("/app/dashboard");
     const conversations = page.locator("h3", { hasText: /^Conversations$/ }).locator("xpath=following-sibling::p[1]");

@@ -55,8 +55,17 @@ export async function handleTwilioMessage(request: Request, shopDomain: string):
     if (!shopNumber || to !== shopNumber) throw new HttpError(400, `To: ${params.To ?? "(missing)"} is not this shop's ${channel === "whatsapp" ? "WhatsApp" : "SMS"} number`, { field: "To" });
     const media = Number(params.NumMedia ?? 0);
     const text = (params.Body ?? "").trim() || (media > 0 ? `[${media} attachment${media === 1 ? "" : "s"}]` : "");
+    if (!params.MessageSid) throw new HttpError(400, "MessageSid is required", { field: "MessageSid" });
     if (!text) return;
-    const received = await receiveChannelMessage(shop, { shopId: shop.id, channel, sender: (params.From ?? "").replace(/^whatsapp:/, ""), body: text });
+    const received = await receiveChannelMessage(shop, {
+      shopId: shop.id,
+      channel,
+      sender: (params.From ?? "").replace(/^whatsapp:/, ""),
+      body: text,
+      providerMessageId: params.MessageSid,
+    });
+    // The same 200 as the first time, so Twilio stops retrying; nothing was stored or sent again.
+    if (received.outcome === "duplicate") logger().info({ source: "twilio", shopId: shop.id, messageSid: params.MessageSid }, "duplicate Twilio message ignored");
     if ("conversationId" in received) annotateRequest({ conversationId: received.conversationId });
   });
 }

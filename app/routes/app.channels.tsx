@@ -11,6 +11,7 @@ import { listOutboundLog, sendFailedMessageAgain } from "../channels/outbound-lo
 import { channelSettingsView, saveChannelSettings, type ChannelSettingsField, type FieldErrors } from "../channels/settings.server";
 import { sendTestMessage } from "../channels/test-message.server";
 import { formatAgo } from "../components/format";
+import { TableEmptyState } from "../components/TableEmptyState";
 
 const strings = en.channelsPage;
 
@@ -222,16 +223,7 @@ function OutboundLog({ messages, more, now, result, busy }: { messages: Outbound
             { title: text.headings.attempts, alignment: "end" },
             { title: text.headings.provider },
           ]}
-          emptyState={
-            <BlockStack inlineAlign="center" gap="200">
-              <Text as="p" variant="headingSm">
-                {text.emptyTitle}
-              </Text>
-              <Text as="p" tone="subdued">
-                {text.emptyBody}
-              </Text>
-            </BlockStack>
-          }
+          emptyState={<TableEmptyState title={text.emptyTitle} body={text.emptyBody} />}
         >
           {messages.map((message, index) => (
             <IndexTable.Row id={message.id} key={message.id} position={index}>

@@ -7,6 +7,7 @@ import { en } from "../../admin/strings/en";
 import { RouteErrorBanner } from "../../components/RouteErrorBanner";
 import { formatAgo, formatDuration } from "../../components/format";
 import { StatTile } from "../../components/StatTile";
+import { TableEmptyState } from "../../components/TableEmptyState";
 import { EventPreview } from "./EventPreview";
 import { EventResult } from "./EventResult";
 import { loadEventsPage, runEventsAction } from "./events.server";
@@ -132,16 +133,7 @@ export default function EventDeliveryLog() {
               hasNext: Boolean(nextCursor),
               onNext: () => setParams(withFilter("cursor", nextCursor!)),
             }}
-            emptyState={
-              <BlockStack inlineAlign="center" gap="200">
-                <Text as="p" variant="headingSm">
-                  {text.emptyTitle}
-                </Text>
-                <Text as="p" tone="subdued">
-                  {text.emptyBody}
-                </Text>
-              </BlockStack>
-            }
+            emptyState={<TableEmptyState title={text.emptyTitle} body={text.emptyBody} />}
           >
             {events.map((event, index) => (
               <IndexTable.Row id={event.id} key={event.id} position={index} selected={selectedResources.includes(event.id)} hideSelectable={event.status !== "failed"}>

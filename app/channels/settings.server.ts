@@ -41,6 +41,8 @@ export const channelSettingsSchema = z.object({
   twilioAuthToken: secret(/^[0-9a-fA-F]{32}$/, "An auth token is 32 hexadecimal characters"),
   smsNumber: phoneNumber,
   whatsappNumber: phoneNumber,
+  whatsappTemplateSid: z.preprocess(blankAsNull, z.string().trim().regex(/^HX[0-9a-fA-F]{32}$/, "A template's Content SID is HX followed by 32 hexadecimal characters").nullable()),
+  whatsappTemplateShopNameVariable: z.preprocess(blankAsNull, z.string().trim().regex(/^[1-9][0-9]?$/, "Enter the variable's number, e.g. 1 for {{1}}").nullable()),
   emailFromAddress: z.preprocess(
     blankAsNull,
     z
@@ -94,6 +96,8 @@ export async function channelSettingsView(shop: { id: string; domain: string }):
       twilioAuthToken: "",
       smsNumber: stored?.smsNumber ?? "",
       whatsappNumber: stored?.whatsappNumber ?? "",
+      whatsappTemplateSid: stored?.whatsappTemplateSid ?? "",
+      whatsappTemplateShopNameVariable: stored?.whatsappTemplateShopNameVariable ?? "",
       emailFromAddress: stored?.emailFromAddress ?? "",
       smtpHost: stored?.smtpHost ?? "",
       smtpPort: stored?.smtpPort ? String(stored.smtpPort) : "",
@@ -130,6 +134,8 @@ export async function saveChannelSettings(shopId: string, input: unknown): Promi
   const hasToken = Boolean(values.twilioAuthToken ?? stored?.encryptedTwilioAuthToken);
   if ((values.smsNumber || values.whatsappNumber) && !values.twilioAccountSid) errors.twilioAccountSid = "Needed to send and receive on the numbers below";
   if ((values.smsNumber || values.whatsappNumber || values.twilioAccountSid) && !hasToken) errors.twilioAuthToken = "Needed with the account SID";
+  if (values.whatsappTemplateSid && !values.whatsappNumber) errors.whatsappNumber = "Needed to send the WhatsApp template";
+  if (values.whatsappTemplateShopNameVariable && !values.whatsappTemplateSid) errors.whatsappTemplateSid = "Needed with the shop name variable";
   if (values.smtpHost && !values.emailFromAddress) errors.emailFromAddress = "Needed to send email";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
@@ -137,6 +143,8 @@ export async function saveChannelSettings(shopId: string, input: unknown): Promi
     twilioAccountSid: values.twilioAccountSid,
     smsNumber: values.smsNumber,
     whatsappNumber: values.whatsappNumber,
+    whatsappTemplateSid: values.whatsappTemplateSid,
+    whatsappTemplateShopNameVariable: values.whatsappTemplateShopNameVariable,
     emailFromAddress: values.emailFromAddress,
     smtpHost: values.smtpHost,
     smtpPort: values.smtpPort,
@@ -161,6 +169,8 @@ export interface TwilioSettings {
   authToken: string;
   smsNumber: string | null;
   whatsappNumber: string | null;
+  /** The re-engagement template for a closed WhatsApp window, when the merchant set one. */
+  whatsappTemplate: { contentSid: string; shopNameVariable: string | null } | null;
 }
 
 /** The shop's Twilio account, decrypted, or null when it is not set up. */
@@ -171,6 +181,7 @@ export function twilioSettingsOf(stored: ShopChannelSettings | null): TwilioSett
     authToken: decryptSecret(stored.encryptedTwilioAuthToken),
     smsNumber: stored.smsNumber,
     whatsappNumber: stored.whatsappNumber,
+    whatsappTemplate: stored.whatsappTemplateSid ? { contentSid: stored.whatsappTemplateSid, shopNameVariable: stored.whatsappTemplateShopNameVariable } : null,
   };
 }
 

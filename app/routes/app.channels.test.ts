@@ -24,6 +24,8 @@ const validSettings = (): Required<{ [K in keyof ChannelSettingsInput]: string }
   twilioAuthToken: randomBytes(16).toString("hex"),
   smsNumber: "+1 415 555 0100",
   whatsappNumber: "whatsapp:+14155550101",
+  whatsappTemplateSid: "HX0123456789abcdef0123456789abcdef",
+  whatsappTemplateShopNameVariable: "1",
   emailFromAddress: "Help@TrailCo.example",
   smtpHost: "smtp.trailco.example",
   smtpPort: "587",
@@ -44,6 +46,7 @@ describe("Channels page", () => {
     expect(stored).toMatchObject({
       twilioAccountSid: input.twilioAccountSid, smsNumber: "+14155550100", whatsappNumber: "+14155550101",
       emailFromAddress: "help@trailco.example", smtpHost: "smtp.trailco.example", smtpPort: 587, smtpUser: "mailer",
+      whatsappTemplateSid: "HX0123456789abcdef0123456789abcdef", whatsappTemplateShopNameVariable: "1",
     });
     expect(stored.encryptedTwilioAuthToken).not.toContain(input.twilioAuthToken);
     expect(decryptSecret(stored.encryptedTwilioAuthToken!)).toBe(input.twilioAuthToken);
@@ -74,6 +77,28 @@ describe("Channels page", () => {
     expect(text).toContain("Ports go from 1 to 65535");
     expect(text).toContain("Enter an email address, e.g. help@yourstore.com");
     expect(await db().shopChannelSettings.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("checks the WhatsApp re-engagement template's Content SID and variable, and clears them when emptied", async () => {
+    const shop = await createTestShop();
+    const wrong = await send(await postForm(shop, { intent: "save", ...validSettings(), whatsappTemplateSid: "SM0123456789abcdef0123456789abcdef", whatsappTemplateShopNameVariable: "shop" }));
+    const text = await pageText(wrong);
+    expect(text).toContain("A template's Content SID is HX followed by 32 hexadecimal characters");
+    expect(text).toContain("Enter the variable's number, e.g. 1 for {{1}}");
+    expect(await db().shopChannelSettings.count({ where: { shopId: shop.id } })).toBe(0);
+
+    const withoutNumber = await pageText(await send(await postForm(shop, { intent: "save", ...validSettings(), whatsappNumber: "" })));
+    expect(withoutNumber).toContain("Needed to send the WhatsApp template");
+    const variableAlone = await pageText(await send(await postForm(shop, { intent: "save", ...validSettings(), whatsappTemplateSid: "" })));
+    expect(variableAlone).toContain("Needed with the shop name variable");
+    expect(await db().shopChannelSettings.count({ where: { shopId: shop.id } })).toBe(0);
+
+    await send(await postForm(shop, { intent: "save", ...validSettings() }));
+    const page = await pageText(await send(await adminDocumentRequest("/app/channels", shop)));
+    expect(page).toContain("WhatsApp re-engagement template");
+    expect(page).toContain("HX0123456789abcdef0123456789abcdef");
+    await send(await postForm(shop, { intent: "save", ...validSettings(), whatsappTemplateSid: "", whatsappTemplateShopNameVariable: "" }));
+    expect(await db().shopChannelSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({ whatsappTemplateSid: null, whatsappTemplateShopNameVariable: null });
   });
 
   it("asks for the Twilio account a number needs", async () => {

@@ -15,7 +15,7 @@ import { TableEmptyState } from "../components/TableEmptyState";
 
 const strings = en.channelsPage;
 
-const STATUS_TONES: Record<ChannelMessageStatus, "attention" | "info" | "success" | "critical"> = { pending: "attention", sent: "info", delivered: "success", failed: "critical" };
+const STATUS_TONES: Record<ChannelMessageStatus, "attention" | "info" | "success" | "critical"> = { pending: "attention", sent: "info", delivered: "success", failed: "critical", waiting: "info" };
 
 const sendAgainInput = z.object({
   intent: z.literal("send-again"),
@@ -119,6 +119,10 @@ export default function ChannelsPage() {
                       <FormLayout.Group>
                         {field("smsNumber", strings.smsNumber, { helpText: strings.numberHelp })}
                         {field("whatsappNumber", strings.whatsappNumber, { helpText: strings.numberHelp })}
+                      </FormLayout.Group>
+                      <FormLayout.Group>
+                        {field("whatsappTemplateSid", strings.whatsappTemplateSid, { placeholder: "HX…", helpText: strings.whatsappTemplateSidHelp })}
+                        {field("whatsappTemplateShopNameVariable", strings.whatsappTemplateShopNameVariable, { placeholder: "1", helpText: strings.whatsappTemplateShopNameVariableHelp })}
                       </FormLayout.Group>
                       <TextField label={strings.webhookUrl} value={view.twilioWebhookUrl} readOnly autoComplete="off" />
                       <Text as="p" tone="subdued">

@@ -6,7 +6,7 @@ import { normalizeEmail, normalizePhone } from "../identity/normalize";
 import type { InstalledShop } from "../shops/shops.server";
 import { CHANNEL_POLICIES, type InboundChannelMessage, type MessagingChannel } from "./channel";
 import { clearOptOut, isOptedOut, isOptedOutNow, optOutKeyword, recordOptOut } from "./opt-outs.server";
-import { queueKeywordAnswer } from "./outbound.server";
+import { queueKeywordAnswer, releaseWaitingReplies } from "./outbound.server";
 import { alreadyReceived, lostToSameDelivery, recordReceipt } from "./receipts.server";
 import { CHANNEL_STRINGS } from "./strings";
 
@@ -28,7 +28,8 @@ const CONVERSATION_IDLE_DAYS = 7;
  * the keywords STOP/START/HELP where the channel has them; otherwise the shopper (found by the sender's address, a
  * verified channel identifier), their conversation on this channel (continued while it is not closed and was active
  * in the last week, else a new one), the message, and the agent's turn, whose reply goes out through the outbound
- * queue. A shopper who opted out still reaches the shop: the message is stored for staff, the agent does not answer.
+ * queue, after any staff replies that were waiting for the shopper to reopen WhatsApp's window. A shopper who opted
+ * out still reaches the shop: the message is stored for staff, the agent does not answer, nothing waiting is sent.
  * A message with a provider id is received once: its receipt commits with what it did, so a repeated delivery, even
  * one racing the first on another instance, is a "duplicate" and stores, queues and sends nothing.
  */
@@ -89,7 +90,11 @@ async function receiveOnce(
     const received = await receiveShopperMessage(input, rememberAddress);
     return { outcome: "stored-opted-out", conversationId: received.conversationId, messageId: received.messageId };
   }
-  const received = await answerShopperMessage(shop, input, rememberAddress);
+  const received = await answerShopperMessage(shop, input, async (sql, message) => {
+    await rememberAddress(sql, message);
+    // The shopper's message reopens WhatsApp's window: staff replies held for it go out before the agent's answer.
+    if (policy.replyWindowHours !== null) await releaseWaitingReplies(sql, shop.id, inbound.channel, address);
+  });
   return { outcome: "answered", conversationId: received.conversationId, messageId: received.messageId };
 }
 

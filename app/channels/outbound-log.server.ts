@@ -45,8 +45,8 @@ export async function sendFailedMessageAgain(shopId: string, channelMessageId: s
   const text = en.channelsPage.outbound;
   const result = await withTransaction(async (client): Promise<SendAgainResult> => {
     const sql = sqlOf(client);
-    const [message] = await sql.query<{ status: ChannelMessageStatus; channel: MessagingChannel; recipient: string; lastShopperMessageAtMs: number | null }>(
-      `SELECT m.status, m.channel, m.recipient,
+    const [message] = await sql.query<{ status: ChannelMessageStatus; channel: MessagingChannel; recipient: string; isTemplate: boolean; lastShopperMessageAtMs: number | null }>(
+      `SELECT m.status, m.channel, m.recipient, m.details ? 'whatsappTemplate' AS "isTemplate",
               (SELECT EXTRACT(EPOCH FROM max(s."createdAt")) * 1000 FROM "Message" s WHERE s."conversationId" = m."conversationId" AND s.author = 'shopper')::float8 AS "lastShopperMessageAtMs"
          FROM "ChannelMessage" m WHERE m.id = $1 AND m."shopId" = $2 FOR UPDATE OF m`,
       [channelMessageId, shopId],
@@ -56,7 +56,8 @@ export async function sendFailedMessageAgain(shopId: string, channelMessageId: s
     const policy = CHANNEL_POLICIES[message.channel];
     if (policy.optOutKeywords && (await isOptedOut(sql, shopId, message.channel, message.recipient))) return { ok: false, status: 409, message: text.optedOut(message.channel) };
     const windowHours = policy.replyWindowHours;
-    if (windowHours !== null && message.lastShopperMessageAtMs !== null && Date.now() - Number(message.lastShopperMessageAtMs) > windowHours * 3_600_000) {
+    // An approved template is what WhatsApp delivers outside the window.
+    if (windowHours !== null && !message.isTemplate && message.lastShopperMessageAtMs !== null && Date.now() - Number(message.lastShopperMessageAtMs) > windowHours * 3_600_000) {
       return { ok: false, status: 409, message: text.windowClosed(message.channel, windowHours) };
     }
     await sql.execute(

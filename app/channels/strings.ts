@@ -12,6 +12,8 @@ export const CHANNEL_STRINGS = {
     `The shopper texted STOP on ${CHANNEL_NAMES[channel]}: nothing can be sent to them there until they text START. Your reply was not sent.`,
   replyWindowClosed: (channel: MessagingChannel, hours: number) =>
     `${CHANNEL_NAMES[channel]} only allows free-form replies within ${hours} hours of the shopper's last message, and that window has closed. Your reply was not sent; it can go out once the shopper writes again. To reach them now, set a WhatsApp re-engagement template (an approved Content SID) on the Channels page: your reply then sends it and goes out when the shopper answers.`,
+  /** What the outbound log shows for the re-engagement template (Twilio renders the approved text itself). */
+  reengagementTemplateSent: (contentSid: string) => `WhatsApp re-engagement template ${contentSid}`,
   /** Sent to a shopper who texts HELP. */
   helpAnswer: (shopName: string) => `${shopName}: reply to this number to chat with us. Text STOP to stop messages, START to resume.`,
   /** Sent to a shopper who texts START after STOP. */

@@ -26,7 +26,7 @@ export async function sendTestMessage(shop: { id: string; name: string | null; d
   if (!twilio || !from) return { ok: false, message: CHANNEL_STRINGS.notConfigured(channel) };
   if (await isOptedOutNow(shop.id, channel, phone)) return { ok: false, message: CHANNEL_STRINGS.optedOut(channel) };
   try {
-    await sendTwilioMessage(twilio, { channel, from, to: phone, body });
+    await sendTwilioMessage(twilio, { channel, from, to: phone, content: { body } });
     return { ok: true };
   } catch (error) {
     if (error instanceof ChannelSendError) return { ok: false, message: error.message };

@@ -1,5 +1,5 @@
 import type { Channel, Conversation, ConversationStatus, Message, Shopper } from "@prisma/client";
-import { queueChannelReply } from "../channels/outbound.server";
+import { queueChannelReply, type ReplyDelivery } from "../channels/outbound.server";
 import { db, sqlOf, withTransaction, type Sql, type Transaction } from "../db.server";
 import { mayShareWithKlaviyo } from "../identity/identity.server";
 import { ConversationNotFoundError } from "./shopper-messages.server";
@@ -39,18 +39,19 @@ export async function loadOwned(tx: Transaction, shopId: string, conversationId:
 
 /**
  * A reply typed by staff in the admin. On email, SMS and WhatsApp it is queued for the channel in the same
- * transaction; a reply the channel cannot carry (ReplyWindowClosedError, ShopperOptedOutError) stores nothing.
+ * transaction; a reply the channel cannot carry (ReplyWindowClosedError, ShopperOptedOutError) stores nothing. A
+ * WhatsApp reply after the 24-hour window, with a re-engagement template set, is stored and waits for the shopper's
+ * answer (`delivery` says so).
  */
-export async function addStaffReply(shopId: string, conversationId: string, body: string) {
+export async function addStaffReply(shopId: string, conversationId: string, body: string): Promise<{ message: Message; delivery: ReplyDelivery }> {
   return db().$transaction(async (tx) => {
     const conversation = await loadOwned(tx, shopId, conversationId);
     const now = new Date();
     await tx.conversation.update({ where: { id: conversationId }, data: { lastMessageAt: now } });
     const message = await tx.message.create({ data: { conversationId, author: "staff", body, createdAt: now } });
-    if (conversation.channel !== "web_chat") {
-      await queueChannelReply(sqlOf(tx), { shopId, conversationId, messageId: message.id, author: "staff", body });
-    }
-    return message;
+    if (conversation.channel === "web_chat") return { message, delivery: "queued" as const };
+    const { delivery } = await queueChannelReply(sqlOf(tx), { shopId, conversationId, messageId: message.id, author: "staff", body });
+    return { message, delivery };
   });
 }
 

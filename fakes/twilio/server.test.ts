@@ -49,7 +49,21 @@ describe("fake Twilio", () => {
     expect(await unauthorized.json()).toMatchObject({ code: 20003 });
     const missing = await sendMessage({ To: "+14155550123", From: "+14155550100" });
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ code: 21602 });
+    expect(await missing.json()).toMatchObject({ code: 21619 });
+  });
+
+  it("sends a WhatsApp template (ContentSid and ContentVariables instead of Body) and records what was sent", async () => {
+    const response = await sendMessage({ To: "whatsapp:+14155550123", From: "whatsapp:+14155550101", ContentSid: "HX0123456789abcdef0123456789abcdef", ContentVariables: JSON.stringify({ 1: "Trail Co" }) });
+    expect(response.status).toBe(201);
+    const message = await response.json();
+    expect(twilio.messages(ACCOUNT).at(-1)).toMatchObject({ sid: message.sid, body: "", contentSid: "HX0123456789abcdef0123456789abcdef", contentVariables: { 1: "Trail Co" } });
+    expect(await (await fetch(twilio.url)).text()).toContain("[template HX0123456789abcdef0123456789abcdef");
+
+    const badSid = await sendMessage({ To: "whatsapp:+14155550123", From: "whatsapp:+14155550101", ContentSid: "HX123" });
+    expect(await badSid.json()).toMatchObject({ code: 21655 });
+    const badVariables = await sendMessage({ To: "whatsapp:+14155550123", From: "whatsapp:+14155550101", ContentSid: "HX0123456789abcdef0123456789abcdef", ContentVariables: "{not json" });
+    expect(badVariables.status).toBe(400);
+    expect(await badVariables.json()).toMatchObject({ code: 21656 });
   });
 
   it("answers injected failures, then accepts again", async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A local Twilio Messaging API: `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` with basic auth (SID:auth
- * token), form-encoded `To`, `From`, `Body`, `StatusCallback`, answering 201 with the message resource as Twilio
+ * token), form-encoded `To`, `From`, `Body` or a template (`ContentSid` and `ContentVariables`), `StatusCallback`, answering 201 with the message resource as Twilio
  * does, then reporting `sent` and `delivered` to the status callback, signed. It records what was sent and shows it
  * at `/`. It also sends what Twilio sends an app: inbound message webhooks, form-encoded and signed with
  * X-Twilio-Signature exactly as Twilio computes it, and a "text the store" page (`/text-the-store`) for the demo.
@@ -15,7 +15,12 @@ export interface SentTwilioMessage {
   accountSid: string;
   to: string;
   from: string;
+  /** Empty for a template message. */
   body: string;
+  /** The template sent (Content API), null for a free-form message. */
+  contentSid: string | null;
+  /** The template's variables as parsed from `ContentVariables`. */
+  contentVariables: Record<string, string> | null;
   statusCallback: string | null;
   status: string;
   at: number;
@@ -158,15 +163,27 @@ export async function startFakeTwilio(options: { port?: number; statusCallbacks?
     const to = form.get("To") ?? "";
     const from = form.get("From") ?? "";
     const body = form.get("Body") ?? "";
+    const contentSid = form.get("ContentSid") || null;
     if (!to) return twilioError(response, 400, 21604, "A 'To' phone number is required.");
     if (!from && !form.get("MessagingServiceSid")) return twilioError(response, 400, 21603, "A 'From' phone number is required.");
-    if (!body) return twilioError(response, 400, 21602, "Message body is required.");
+    if (!body && !contentSid && !form.get("MediaUrl")) return twilioError(response, 400, 21619, "A text message body, media URL or Content SID is required.");
+    if (contentSid && !/^HX[0-9a-fA-F]{32}$/.test(contentSid)) return twilioError(response, 400, 21655, "The ContentSid is Invalid.");
+    let contentVariables: Record<string, string> | null = null;
+    if (contentSid && form.get("ContentVariables")) {
+      try {
+        const parsed: unknown = JSON.parse(form.get("ContentVariables")!);
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== "string")) throw new Error("not an object of strings");
+        contentVariables = parsed as Record<string, string>;
+      } catch {
+        return twilioError(response, 400, 21656, "The ContentVariables Parameter is invalid.");
+      }
+    }
     if (Array.from(body).length > 1600) return twilioError(response, 400, 21617, "The concatenated message body exceeds the 1600 character limit.");
     if (to.startsWith("whatsapp:") !== from.startsWith("whatsapp:")) return twilioError(response, 400, 63007, "Twilio could not find a Channel with the specified From address");
-    const message: SentTwilioMessage = { sid: `SM${randomBytes(16).toString("hex")}`, accountSid, to, from, body, statusCallback: form.get("StatusCallback"), status: "queued", at: Date.now() };
+    const message: SentTwilioMessage = { sid: `SM${randomBytes(16).toString("hex")}`, accountSid, to, from, body: contentSid ? "" : body, contentSid, contentVariables, statusCallback: form.get("StatusCallback"), status: "queued", at: Date.now() };
     sent.push(message);
     json(response, 201, {
-      sid: message.sid, account_sid: accountSid, to, from, body, status: "queued", direction: "outbound-api", api_version: "2010-04-01",
+      sid: message.sid, account_sid: accountSid, to, from, body: message.body, status: "queued", direction: "outbound-api", api_version: "2010-04-01",
       num_segments: String(Math.ceil(Array.from(body).length / 153) || 1), date_created: new Date(message.at).toUTCString(), error_code: null, error_message: null,
       uri: `/2010-04-01/Accounts/${accountSid}/Messages/${message.sid}.json`,
     });
@@ -227,12 +244,14 @@ export async function startFakeTwilio(options: { port?: number; statusCallbacks?
   return api;
 }
 
+const shownBody = (message: SentTwilioMessage) => (message.contentSid ? `[template ${message.contentSid} ${JSON.stringify(message.contentVariables ?? {})}]` : message.body);
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 function sentPage(sent: readonly SentTwilioMessage[]): string {
   const rows = [...sent]
     .reverse()
-    .map((message) => `<tr><td>${new Date(message.at).toISOString()}</td><td>${escapeHtml(message.from)}</td><td>${escapeHtml(message.to)}</td><td>${escapeHtml(message.status)}</td><td style="white-space:pre-wrap">${escapeHtml(message.body)}</td></tr>`)
+    .map((message) => `<tr><td>${new Date(message.at).toISOString()}</td><td>${escapeHtml(message.from)}</td><td>${escapeHtml(message.to)}</td><td>${escapeHtml(message.status)}</td><td style="white-space:pre-wrap">${escapeHtml(shownBody(message))}</td></tr>`)
     .join("");
   return `<!doctype html><meta charset="utf-8"><title>Fake Twilio</title><style>body{font-family:system-ui;margin:2rem}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}</style>
 <h1>Fake Twilio: ${sent.length} message${sent.length === 1 ? "" : "s"} sent</h1><p><a href="/text-the-store">Text the store</a></p>
@@ -241,7 +260,7 @@ function sentPage(sent: readonly SentTwilioMessage[]): string {
 
 function textTheStorePage(target: TextTheStoreTarget, channel: "sms" | "whatsapp", from: string, replies: readonly SentTwilioMessage[], failed: string | null): string {
   const option = (value: string, label: string) => `<option value="${value}"${value === channel ? " selected" : ""}>${label}</option>`;
-  const items = replies.map((message) => `<li><small>${new Date(message.at).toLocaleTimeString()}</small><div style="white-space:pre-wrap">${escapeHtml(message.body)}</div></li>`).join("");
+  const items = replies.map((message) => `<li><small>${new Date(message.at).toLocaleTimeString()}</small><div style="white-space:pre-wrap">${escapeHtml(shownBody(message))}</div></li>`).join("");
   return `<!doctype html><meta charset="utf-8"><title>Text the store</title>
 <style>body{font-family:system-ui;margin:2rem;max-width:40rem}label{display:block;margin:.6rem 0}input,select,textarea{font:inherit;width:100%}li{margin:.6rem 0;padding:.5rem;background:#eef;border-radius:.5rem;list-style:none}ul{padding:0}</style>
 <h1>Text ${escapeHtml(target.shopName)}</h1>

@@ -12,9 +12,17 @@ export interface TwilioOutboundMessage {
   from: string;
   /** E.164 */
   to: string;
-  body: string;
+  /** Free-form text, or an approved template (Twilio's Content API), which WhatsApp delivers outside the 24-hour window. */
+  content: { body: string } | TwilioTemplate;
   /** Where Twilio reports queued/sent/delivered/failed for this message. */
   statusCallback?: string;
+}
+
+export interface TwilioTemplate {
+  /** HX… */
+  contentSid: string;
+  /** The template's numbered variables, e.g. { "1": "Trail Co" }. */
+  contentVariables: Record<string, string>;
 }
 
 /** Twilio writes WhatsApp addresses as `whatsapp:+14155550100`, SMS ones as the bare number. */
@@ -33,7 +41,9 @@ export async function sendTwilioMessage(credentials: TwilioCredentials, message:
   const form = new URLSearchParams({
     To: twilioAddress(message.channel, message.to),
     From: twilioAddress(message.channel, message.from),
-    Body: message.body,
+    ...("body" in message.content
+      ? { Body: message.content.body }
+      : { ContentSid: message.content.contentSid, ContentVariables: JSON.stringify(message.content.contentVariables) }),
     ...(message.statusCallback ? { StatusCallback: message.statusCallback } : {}),
   });
   let response: Response;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ReplyWindowClosedError, ShopperOptedOutError } from "../../channels/channel";
+import type { ReplyDelivery } from "../../channels/outbound.server";
 import { addStaffReply, classifyConversation, closeConversation, resolveConversation } from "../../conversations/conversations.server";
 import { conversationThread, shopperLabel } from "../../conversations/inbox.server";
 import { ConversationNotFoundError, MAX_MESSAGE_LENGTH } from "../../conversations/shopper-messages.server";
@@ -65,15 +66,18 @@ export async function runConversationAction(shopId: string, conversationId: stri
   if (!parsed.success) return { intent: String(form.get("intent") ?? ""), error: parsed.error.issues.map((issue) => issue.message).join("; "), done: null };
   try {
     switch (parsed.data.intent) {
-      case "reply":
+      case "reply": {
+        let delivery: ReplyDelivery;
         try {
-          await addStaffReply(shopId, conversationId, parsed.data.body);
+          ({ delivery } = await addStaffReply(shopId, conversationId, parsed.data.body));
         } catch (error) {
           // The channel cannot carry this reply (WhatsApp's 24-hour window, an opted-out shopper): say so, store nothing.
           if (error instanceof ReplyWindowClosedError || error instanceof ShopperOptedOutError) return { intent: "reply", error: error.message, done: null };
           throw error;
         }
-        return { intent: "reply", error: null, done: text.replySent };
+        const done = { queued: text.replySent, "waiting-template-sent": text.replyWaitingTemplateSent, waiting: text.replyWaiting }[delivery];
+        return { intent: "reply", error: null, done };
+      }
       case "close":
         await closeConversation({ shopId, conversationId });
         return { intent: "close", error: null, done: text.closed };

@@ -53,8 +53,13 @@ interface ChannelShop {
   klaviyoAccountId: string;
 }
 
-/** An installed shop with Klaviyo connected (to this file's fake) and its Twilio account set up on the Channels page. */
-async function channelShop(): Promise<ChannelShop> {
+const TEMPLATE_SID = "HX0123456789abcdef0123456789abcdef";
+
+/**
+ * An installed shop with Klaviyo connected (to this file's fake) and its Twilio account set up on the Channels page,
+ * with a WhatsApp re-engagement template whose variable 1 takes the shop's name when `template` is set.
+ */
+async function channelShop(options: { template?: boolean } = {}): Promise<ChannelShop> {
   const store = `sms-${randomBytes(5).toString("hex")}`;
   const domain = `${store}.myshopify.com`;
   const shop = await db().shop.create({ data: { domain, name: "Trail Co", countryCode: "US" } });
@@ -67,7 +72,8 @@ async function channelShop(): Promise<ChannelShop> {
   twilio.addAccount(accountSid, authToken);
   const smsNumber = "+14155550100";
   const whatsappNumber = "+14155550101";
-  const saved = await saveChannelSettings(shop.id, { twilioAccountSid: accountSid, twilioAuthToken: authToken, smsNumber, whatsappNumber });
+  const template = options.template ? { whatsappTemplateSid: TEMPLATE_SID, whatsappTemplateShopNameVariable: "1" } : {};
+  const saved = await saveChannelSettings(shop.id, { twilioAccountSid: accountSid, twilioAuthToken: authToken, smsNumber, whatsappNumber, ...template });
   expect(saved).toEqual({ ok: true });
   return { id: shop.id, store, domain, accountSid, authToken, smsNumber, whatsappNumber, klaviyoAccountId };
 }
@@ -159,9 +165,81 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(response.status).toBe(200);
     const page = await response.text();
     expect(page).toContain("only allows free-form replies within 24 hours");
+    // Without a template set, the refusal says what would let the reply through.
+    expect(page).toContain("set a WhatsApp re-engagement template (an approved Content SID) on the Channels page");
     expect(await db().message.count({ where: { conversationId: conversation.id, author: "staff" } })).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sentTo(shop, `whatsapp:${phone}`).map((message) => message.body)).not.toContain("Sorry for the late answer!");
+  });
+
+  /** A WhatsApp conversation whose shopper last wrote 25 hours ago: the customer-service window has closed. */
+  async function closedWindowConversation(shop: ChannelShop, phone: string, firstMessage: string) {
+    await text(shop, "whatsapp", phone, firstMessage);
+    await eventually(async () => sentTo(shop, `whatsapp:${phone}`)[0]);
+    const conversation = await conversationOf(shop, "whatsapp");
+    await db().message.updateMany({ where: { conversationId: conversation.id }, data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
+    return conversation;
+  }
+
+  it("after the 24-hour window, sends the re-engagement template, holds the staff replies, and delivers them once, in order, when the shopper answers", async () => {
+    const shop = await channelShop({ template: true });
+    const phone = "+14155550132";
+    const address = `whatsapp:${phone}`;
+    const conversation = await closedWindowConversation(shop, phone, "Do you ship to Canada?");
+
+    const first = await staffReply(shop, conversation.id, "Sorry for the late answer: yes, we ship to Canada.");
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain("Sent the re-engagement template; your reply goes out when the shopper answers.");
+    const template = await eventually(async () => sentTo(shop, address).find((message) => message.contentSid));
+    expect(template).toMatchObject({ from: `whatsapp:${shop.whatsappNumber}`, contentSid: TEMPLATE_SID, contentVariables: { 1: "Trail Co" }, body: "" });
+    // A second reply in the same closed window waits with the first; no second template.
+    const second = await staffReply(shop, conversation.id, "Shipping takes 5 days.");
+    expect(await second.text()).toContain("The re-engagement template was already sent; your reply goes out when the shopper answers.");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(shop, address).filter((message) => message.contentSid || message.body.startsWith("Sorry") || message.body.startsWith("Shipping"))).toEqual([template]);
+    expect((await db().channelMessage.findMany({ where: { conversationId: conversation.id, status: "waiting" } })).map((row) => row.body).sort()).toEqual([
+      "Shipping takes 5 days.",
+      "Sorry for the late answer: yes, we ship to Canada.",
+    ]);
+    // The template row goes through the queue like any reply: Twilio's status callbacks reach it.
+    await eventually(async () => (await db().channelMessage.findFirst({ where: { providerMessageId: template.sid } }))?.status === "delivered");
+
+    // The shopper answers, and Twilio delivers that message twice.
+    const answer = inboundWebhookParams({ accountSid: shop.accountSid, channel: "whatsapp", from: phone, to: shop.whatsappNumber, body: "Great, how long does it take?" });
+    for (const response of await Promise.all([1, 2].map(() => postSignedTwilioWebhook(webhookUrl(shop), shop.authToken, answer)))) expect(response.status).toBe(200);
+    const afterTemplate = async () => sentTo(shop, address).slice(sentTo(shop, address).indexOf(template) + 1);
+    const delivered = await eventually(async () => {
+      const sent = await afterTemplate();
+      return sent.length >= 3 ? sent : null;
+    });
+    // The held replies first, as written, then the agent's answer to the new message.
+    expect(delivered.slice(0, 2).map((message) => message.body)).toEqual(["Sorry for the late answer: yes, we ship to Canada.", "Shipping takes 5 days."]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sent = await afterTemplate();
+    expect(sent.filter((message) => message.body.startsWith("Sorry for the late answer"))).toHaveLength(1);
+    expect(sent.filter((message) => message.body === "Shipping takes 5 days.")).toHaveLength(1);
+    expect(sent).toHaveLength(3);
+    expect(await db().channelMessage.count({ where: { conversationId: conversation.id, status: "waiting" } })).toBe(0);
+    const stored = await db().message.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: "asc" } });
+    expect(stored.map((message) => message.author)).toEqual(["shopper", "agent", "staff", "staff", "shopper", "agent"]);
+  });
+
+  it("delivers a held staff reply on a conversation waiting for a person when the shopper answers, and the agent stays out of it", async () => {
+    const shop = await channelShop({ template: true });
+    const phone = "+14155550133";
+    const address = `whatsapp:${phone}`;
+    const conversation = await closedWindowConversation(shop, phone, "Can I talk to a person please?");
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).status).toBe("escalated");
+
+    expect(await (await staffReply(shop, conversation.id, "Hi, Sam here. Still need help?")).text()).toContain("Sent the re-engagement template");
+    const template = await eventually(async () => sentTo(shop, address).find((message) => message.contentSid));
+    await text(shop, "whatsapp", phone, "Yes please!");
+    const reply = await eventually(async () => sentTo(shop, address).find((message) => message.body === "Hi, Sam here. Still need help?"));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sent = sentTo(shop, address);
+    expect(sent.slice(sent.indexOf(template) + 1)).toEqual([reply]);
+    const stored = await db().message.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: "asc" } });
+    expect(stored.map((message) => message.author).slice(-2)).toEqual(["staff", "shopper"]);
   });
 
   it("sends nothing after STOP, and answers again after START", async () => {

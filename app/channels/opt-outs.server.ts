@@ -34,10 +34,10 @@ export async function recordOptOut(sql: Sql, shopId: string, channel: MessagingC
      ON CONFLICT DO NOTHING`,
     [shopId, channel, address],
   );
-  // Nothing queued for them goes out any more, including parts already waiting for a retry.
+  // Nothing queued for them goes out any more, including parts waiting for a retry or for WhatsApp's window to reopen.
   await sql.execute(
     `UPDATE "ChannelMessage" SET status = 'failed', "lastError" = 'the shopper opted out (STOP)', "updatedAt" = now() AT TIME ZONE 'UTC'
-      WHERE "shopId" = $1 AND channel = $2::"Channel" AND recipient = $3 AND status = 'pending'`,
+      WHERE "shopId" = $1 AND channel = $2::"Channel" AND recipient = $3 AND status IN ('pending', 'waiting')`,
     [shopId, channel, address],
   );
 }

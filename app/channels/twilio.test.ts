@@ -101,6 +101,12 @@ async function adminPost(shop: ChannelShop, path: string, form: Record<string, s
   return send(request);
 }
 
+/** An admin page as the merchant's browser loads it. */
+async function adminPage(shop: ChannelShop, path: string) {
+  const request = await setUpValidRequest({ type: RequestType.Admin, store: shop.store, apiKey: TEST_API_KEY, apiSecretKey: TEST_API_SECRET }, new Request(`${app.url}${path}`));
+  return (await send(request)).text();
+}
+
 const staffReply = (shop: ChannelShop, conversationId: string, body: string) => adminPost(shop, `/app/conversations/${conversationId}`, { intent: "reply", body });
 
 async function conversationOf(shop: ChannelShop, channel: "sms" | "whatsapp") {
@@ -201,6 +207,8 @@ describe("SMS and WhatsApp through Twilio", () => {
       "Shipping takes 5 days.",
       "Sorry for the late answer: yes, we ship to Canada.",
     ]);
+    // The transcript marks both replies as waiting.
+    expect((await adminPage(shop, `/app/conversations/${conversation.id}`)).match(/Goes out when the shopper answers/g)).toHaveLength(2);
     // The template row goes through the queue like any reply: Twilio's status callbacks reach it.
     await eventually(async () => (await db().channelMessage.findFirst({ where: { providerMessageId: template.sid } }))?.status === "delivered");
 
@@ -222,6 +230,7 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(await db().channelMessage.count({ where: { conversationId: conversation.id, status: "waiting" } })).toBe(0);
     const stored = await db().message.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: "asc" } });
     expect(stored.map((message) => message.author)).toEqual(["shopper", "agent", "staff", "staff", "shopper", "agent"]);
+    expect(await adminPage(shop, `/app/conversations/${conversation.id}`)).not.toContain("Goes out when the shopper answers");
   });
 
   it("delivers a held staff reply on a conversation waiting for a person when the shopper answers, and the agent stays out of it", async () => {

@@ -113,6 +113,8 @@ export async function conversationThread(shopId: string, conversationId: string)
       klaviyoEvents: { orderBy: { occurredAt: "asc" }, select: { id: true, metric: true, status: true, occurredAt: true } },
       // An email conversation is known by the subject its first email had.
       emailThreadMessages: { where: { direction: "inbound" }, orderBy: { createdAt: "asc" }, take: 1, select: { subject: true } },
+      // Staff replies held until the shopper reopens WhatsApp's window.
+      channelMessages: { where: { status: "waiting" }, select: { messageId: true } },
     },
   });
 }

@@ -354,6 +354,7 @@ export const en = {
     sendReply: "Send reply",
     replySent: "Reply sent",
     replyWaitingTemplateSent: "Sent the re-engagement template; your reply goes out when the shopper answers.",
+    waitingForShopper: "Goes out when the shopper answers",
     replyWaiting: "The re-engagement template was already sent; your reply goes out when the shopper answers.",
     replyFailedTitle: "The reply was not sent",
     resolve: "Mark resolved",

@@ -11,6 +11,8 @@ export interface TranscriptMessage {
   skill: string | null;
   intent: string | null;
   parts: MessagePart[];
+  /** A staff reply held until the shopper answers the WhatsApp re-engagement template. */
+  waitingForShopper: boolean;
   at: string;
 }
 
@@ -34,6 +36,7 @@ export function Transcript({ messages, now }: { messages: TranscriptMessage[]; n
                     {formatAgo(message.at, now)}
                   </time>
                 </Text>
+                {message.waitingForShopper ? <Badge tone="attention">{text.waitingForShopper}</Badge> : null}
                 {message.skill ? <Badge tone="info">{text.skillOfTurn(message.skill)}</Badge> : null}
                 {message.intent ? (
                   <Text as="span" variant="bodySm" tone="subdued">

@@ -19,6 +19,7 @@ function readableParts(parts: unknown): MessagePart[] {
 export async function loadConversationPage(shopId: string, conversationId: string) {
   const thread = await conversationThread(shopId, conversationId);
   if (!thread) throw new Response("This conversation does not exist, or was deleted with the shopper's data.", { status: 404 });
+  const waiting = new Set(thread.channelMessages.map((part) => part.messageId));
   return {
     now: new Date().toISOString(),
     id: thread.id,
@@ -37,6 +38,7 @@ export async function loadConversationPage(shopId: string, conversationId: strin
       skill: message.skill,
       intent: message.intent,
       parts: readableParts(message.parts),
+      waitingForShopper: waiting.has(message.id),
       at: message.createdAt.toISOString(),
     })),
     events: thread.klaviyoEvents.map((event) => ({ ...event, occurredAt: event.occurredAt.toISOString() })),

@@ -14,7 +14,9 @@ import type { Channel } from "@prisma/client";
  * 2. Outbound: every reply stored on a channel conversation, the agent's (`storeAgentReply`) and staff's
  *    (`addStaffReply`), is written to the outbound queue (`ChannelMessage` rows, app/channels/outbound.server.ts)
  *    in the reply's own transaction by `queueChannelReply`, which also refuses a staff reply the channel cannot
- *    carry (opted out, WhatsApp's 24-hour window closed) with a named error. Each instance's queue worker hands
+ *    carry (opted out, WhatsApp's 24-hour window closed without a re-engagement template) with a named error. With
+ *    a template set, the template is queued instead and the staff reply waits (status `waiting`) until the
+ *    shopper's next message releases it (`releaseWaitingReplies`). Each instance's queue worker hands
  *    due rows to the `ChannelSender` registered for their channel in `CHANNEL_SENDERS`
  *    (app/channels/senders.server.ts) and records the outcome: sent, retried later, or failed.
  * 3. `CHANNEL_POLICIES` below says, per channel, how long one outbound part may be, whether a reply window
@@ -113,7 +115,10 @@ export class ChannelSendError extends Error {
   }
 }
 
-/** A staff reply on a WhatsApp conversation after the 24-hour customer-service window: WhatsApp would refuse it. */
+/**
+ * A staff reply on a WhatsApp conversation after the 24-hour customer-service window, and the shop has no
+ * re-engagement template to reopen it: WhatsApp would refuse the reply.
+ */
 export class ReplyWindowClosedError extends Error {
   override name = "ReplyWindowClosedError";
 }

@@ -251,6 +251,23 @@ describe("SMS and WhatsApp through Twilio", () => {
     expect(stored.map((message) => message.author).slice(-2)).toEqual(["staff", "shopper"]);
   });
 
+  it("drops a held staff reply when the shopper answers the template with STOP", async () => {
+    const shop = await channelShop({ template: true });
+    const phone = "+14155550134";
+    const address = `whatsapp:${phone}`;
+    const conversation = await closedWindowConversation(shop, phone, "Do you ship to Canada?");
+    await staffReply(shop, conversation.id, "We do, in 5 days.");
+    await eventually(async () => sentTo(shop, address).find((message) => message.contentSid));
+    await text(shop, "whatsapp", phone, "STOP");
+    const held = await db().channelMessage.findFirstOrThrow({ where: { conversationId: conversation.id, body: "We do, in 5 days." } });
+    expect(held).toMatchObject({ status: "failed", lastError: "the shopper opted out (STOP)" });
+    await text(shop, "whatsapp", phone, "START");
+    await text(shop, "whatsapp", phone, "Hello again");
+    await eventually(async () => (await db().message.count({ where: { conversationId: conversation.id, author: "agent" } })) === 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sentTo(shop, address).map((message) => message.body)).not.toContain("We do, in 5 days.");
+  });
+
   it("sends nothing after STOP, and answers again after START", async () => {
     const shop = await channelShop();
     const phone = "+14155550126";

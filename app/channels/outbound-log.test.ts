@@ -57,7 +57,7 @@ describe("the outbound log", () => {
     expect(await db().channelMessage.findUniqueOrThrow({ where: { id: othersFailed.id } })).toMatchObject({ status: "failed", attempts: 8 });
   });
 
-  it("refuses to send again to a shopper who texted STOP, or on WhatsApp after the 24-hour window", async () => {
+  it("refuses to send again to a shopper who texted STOP, or on WhatsApp after the 24-hour window unless it is the re-engagement template", async () => {
     const shop = await newShop();
     const failed = await failedSms(shop.id);
     await db().channelOptOut.create({ data: { shopId: shop.id, channel: "sms", address: "+14155550123" } });
@@ -69,5 +69,12 @@ describe("the outbound log", () => {
     const late = await failedSms(shop.id, { channel: "whatsapp", recipient: "+14155550124", conversationId: conversation.id });
     expect(await sendFailedMessageAgain(shop.id, late.id)).toMatchObject({ ok: false, status: 409, message: expect.stringContaining("within 24 hours") });
     expect(await db().channelMessage.findUniqueOrThrow({ where: { id: late.id } })).toMatchObject({ status: "failed" });
+
+    // The re-engagement template is what WhatsApp delivers outside the window: it can be sent again.
+    const template = await failedSms(shop.id, {
+      channel: "whatsapp", recipient: "+14155550124", conversationId: conversation.id, body: "WhatsApp re-engagement template HX0123456789abcdef0123456789abcdef",
+      details: { whatsappTemplate: { contentSid: "HX0123456789abcdef0123456789abcdef", contentVariables: { 1: "Trail Co" } } },
+    });
+    expect(await sendFailedMessageAgain(shop.id, template.id)).toEqual({ ok: true, recipient: "+14155550124" });
   });
 });

@@ -83,7 +83,7 @@ export async function queueChannelReply(sql: Sql, reply: ChannelReply): Promise<
       if (!staff) return { queued: 0, delivery: "queued" };
       const template = await reengagementTemplate(sql, reply.shopId);
       if (!template) throw new ReplyWindowClosedError(CHANNEL_STRINGS.replyWindowClosed(channel, windowHours));
-      const templateSent = await queueReengagementTemplate(sql, { ...parts, template, windowClosedAtMs: last === null ? 0 : Number(last) });
+      const templateSent = await queueReengagementTemplate(sql, { ...parts, template, lastShopperMessageAtMs: last === null ? 0 : Number(last) });
       const queued = await insertParts(sql, { ...parts, status: "waiting" });
       wakeChannelSenders();
       return { queued, delivery: templateSent ? "waiting-template-sent" : "waiting" };
@@ -117,7 +117,7 @@ async function reengagementTemplate(sql: Sql, shopId: string): Promise<Reengagem
  */
 async function queueReengagementTemplate(
   sql: Sql,
-  input: { shopId: string; conversationId: string; channel: MessagingChannel; recipient: string; template: ReengagementTemplate; windowClosedAtMs: number },
+  input: { shopId: string; conversationId: string; channel: MessagingChannel; recipient: string; template: ReengagementTemplate; lastShopperMessageAtMs: number },
 ): Promise<boolean> {
   await sql.query(`SELECT id FROM "Conversation" WHERE id = $1 FOR UPDATE`, [input.conversationId]);
   const [already] = await sql.query<{ id: string }>(
@@ -125,7 +125,7 @@ async function queueReengagementTemplate(
       WHERE "shopId" = $1 AND channel = $2::"Channel" AND recipient = $3 AND details ? 'whatsappTemplate' AND status <> 'failed'
         AND "createdAt" > to_timestamp($4::float8 / 1000) AT TIME ZONE 'UTC'
       LIMIT 1`,
-    [input.shopId, input.channel, input.recipient, input.windowClosedAtMs],
+    [input.shopId, input.channel, input.recipient, input.lastShopperMessageAtMs],
   );
   if (already) return false;
   const details: TemplateDetails = { whatsappTemplate: { contentSid: input.template.contentSid, contentVariables: input.template.variables } };

@@ -16,6 +16,7 @@ import { isOptedOut } from "./opt-outs.server";
 import { shortenProductLinks, splitIntoParts } from "./parts";
 import { CHANNEL_SENDERS } from "./senders.server";
 import { CHANNEL_STRINGS } from "./strings";
+import type { TwilioTemplate } from "./twilio/client.server";
 import type { TemplateDetails } from "./twilio/sender.server";
 
 /** A claimed part not finished in this long is taken to have died with its instance, and is claimed again. */
@@ -94,20 +95,15 @@ export async function queueChannelReply(sql: Sql, reply: ChannelReply): Promise<
   return { queued, delivery: "queued" };
 }
 
-interface ReengagementTemplate {
-  contentSid: string;
-  variables: Record<string, string>;
-}
-
 /** The shop's re-engagement template with its variables filled in, or null when the merchant set none. */
-async function reengagementTemplate(sql: Sql, shopId: string): Promise<ReengagementTemplate | null> {
+async function reengagementTemplate(sql: Sql, shopId: string): Promise<TwilioTemplate | null> {
   const [row] = await sql.query<{ contentSid: string | null; shopNameVariable: string | null; shopName: string }>(
     `SELECT c."whatsappTemplateSid" AS "contentSid", c."whatsappTemplateShopNameVariable" AS "shopNameVariable", COALESCE(s.name, s.domain) AS "shopName"
        FROM "Shop" s LEFT JOIN "ShopChannelSettings" c ON c."shopId" = s.id WHERE s.id = $1`,
     [shopId],
   );
   if (!row?.contentSid) return null;
-  return { contentSid: row.contentSid, variables: row.shopNameVariable ? { [row.shopNameVariable]: row.shopName } : {} };
+  return { contentSid: row.contentSid, contentVariables: row.shopNameVariable ? { [row.shopNameVariable]: row.shopName } : {} };
 }
 
 /**
@@ -117,7 +113,7 @@ async function reengagementTemplate(sql: Sql, shopId: string): Promise<Reengagem
  */
 async function queueReengagementTemplate(
   sql: Sql,
-  input: { shopId: string; conversationId: string; channel: MessagingChannel; recipient: string; template: ReengagementTemplate; lastShopperMessageAtMs: number },
+  input: { shopId: string; conversationId: string; channel: MessagingChannel; recipient: string; template: TwilioTemplate; lastShopperMessageAtMs: number },
 ): Promise<boolean> {
   await sql.query(`SELECT id FROM "Conversation" WHERE id = $1 FOR UPDATE`, [input.conversationId]);
   const [already] = await sql.query<{ id: string }>(
@@ -128,7 +124,7 @@ async function queueReengagementTemplate(
     [input.shopId, input.channel, input.recipient, input.lastShopperMessageAtMs],
   );
   if (already) return false;
-  const details: TemplateDetails = { whatsappTemplate: { contentSid: input.template.contentSid, contentVariables: input.template.variables } };
+  const details: TemplateDetails = { whatsappTemplate: input.template };
   await sql.execute(
     `INSERT INTO "ChannelMessage" (id, "shopId", "conversationId", "messageId", part, channel, recipient, body, details, "nextAttemptAt", "createdAt", "updatedAt")
      VALUES (gen_random_uuid()::text, $1, $2, NULL, 0, $3::"Channel", $4, $5, $6::jsonb, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')`,

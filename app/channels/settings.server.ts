@@ -169,8 +169,6 @@ export interface TwilioSettings {
   authToken: string;
   smsNumber: string | null;
   whatsappNumber: string | null;
-  /** The re-engagement template for a closed WhatsApp window, when the merchant set one. */
-  whatsappTemplate: { contentSid: string; shopNameVariable: string | null } | null;
 }
 
 /** The shop's Twilio account, decrypted, or null when it is not set up. */
@@ -181,7 +179,6 @@ export function twilioSettingsOf(stored: ShopChannelSettings | null): TwilioSett
     authToken: decryptSecret(stored.encryptedTwilioAuthToken),
     smsNumber: stored.smsNumber,
     whatsappNumber: stored.whatsappNumber,
-    whatsappTemplate: stored.whatsappTemplateSid ? { contentSid: stored.whatsappTemplateSid, shopNameVariable: stored.whatsappTemplateShopNameVariable } : null,
   };
 }
 

@@ -69,7 +69,7 @@ export interface InboundChannelMessage {
    */
   conversationId?: string | null;
   /**
-   * The provider's id for this message (Twilio's MessageSid). Given, a second delivery of the same id is answered
+   * The provider's id for this message (Twilio's MessageSid, an email's Message-ID). Given, a second delivery of the same id is answered
    * as a duplicate and does nothing (app/channels/receipts.server.ts).
    */
   providerMessageId?: string;

@@ -14,12 +14,12 @@ import { basicCredentials, credentialsMatch } from "./basic-auth";
 import { addressedToAnotherShop, inboundEmailAddress } from "./inbound-address.server";
 import { postmarkInbound, readPostmarkInbound, type InboundEmail } from "./postmark";
 import { shopperReplyText } from "./reply-text";
-import { alreadyReceived, recordThreadEmail, threadedConversation } from "./threads.server";
+import { alreadyReceived } from "../receipts.server";
+import { recordThreadEmail, threadedConversation } from "./threads.server";
 import { emailWebhookCredentials } from "./webhook-credentials.server";
 
 /** Postmark posts up to 35 MB with attachments; the channel reads text only, so larger mail is refused before it is read. */
 export const INBOUND_EMAIL_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
-const UNIQUE_VIOLATION = "23505";
 
 export type InboundEmailOutcome =
   | { outcome: "answered"; conversationId: string; messageId: string; threaded: boolean }
@@ -49,6 +49,7 @@ export async function receiveInboundEmail(request: Request, shopDomain: string):
   const ownAddresses = [settings.emailFromAddress, inboundEmailAddress(settings)].map((address) => normalizeEmail(address)).filter((address): address is string => Boolean(address));
   const automated = automatedEmailReason({ from: email.from, headers: email.headers, ownAddresses });
   if (automated) return ignored(automated, shop.id, email);
+  // Checked here already, before the sender's message allowance is spent on a provider's retry.
   if (await alreadyReceived(shop.id, email.messageId)) return ignored("duplicate", shop.id, email);
 
   const body = (await shopperText(email)) || email.subject;
@@ -68,7 +69,7 @@ export async function receiveInboundEmail(request: Request, shopDomain: string):
   const receive = (conversationId: string | null) =>
     receiveChannelMessage(
       shop,
-      { shopId: shop.id, channel: "email", sender: email.from!, body, conversationId },
+      { shopId: shop.id, channel: "email", sender: email.from!, body, conversationId, providerMessageId: email.messageId },
       (sql, received) =>
         recordThreadEmail(sql, shop.id, {
           conversationId: received.conversationId,
@@ -79,23 +80,19 @@ export async function receiveInboundEmail(request: Request, shopDomain: string):
           references: email.references,
         }),
     );
+  let received;
   try {
-    let received;
-    try {
-      received = await receive(threadOf);
-    } catch (error) {
-      // Someone else answering in the thread (a colleague in Cc) is not its shopper: their mail starts a conversation of their own.
-      if (!(error instanceof ConversationNotFoundError) || !threadOf) throw error;
-      received = await receive(null);
-    }
-    if (received.outcome !== "answered" && received.outcome !== "stored-opted-out") throw new Error(`Email has no keywords, got ${received.outcome}`);
-    annotateRequest({ conversationId: received.conversationId });
-    return { outcome: "answered", conversationId: received.conversationId, messageId: received.messageId, threaded: Boolean(threadOf) && received.conversationId === threadOf };
+    received = await receive(threadOf);
   } catch (error) {
-    // The same email delivered twice at once: the second's transaction met the first's Message-ID and stored nothing.
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION) return ignored("duplicate", shop.id, email);
-    throw error;
+    // Someone else answering in the thread (a colleague in Cc) is not its shopper: their mail starts a conversation of their own.
+    if (!(error instanceof ConversationNotFoundError) || !threadOf) throw error;
+    received = await receive(null);
   }
+  // The same email delivered twice at once: the second met the first's receipt and stored nothing.
+  if (received.outcome === "duplicate") return ignored("duplicate", shop.id, email);
+  if (received.outcome !== "answered" && received.outcome !== "stored-opted-out") throw new Error(`Email has no keywords, got ${received.outcome}`);
+  annotateRequest({ conversationId: received.conversationId });
+  return { outcome: "answered", conversationId: received.conversationId, messageId: received.messageId, threaded: Boolean(threadOf) && received.conversationId === threadOf };
 }
 
 function ignored(reason: Extract<InboundEmailOutcome, { outcome: "ignored" }>["reason"], shopId: string, email: InboundEmail): InboundEmailOutcome {

@@ -25,12 +25,6 @@ export async function threadedConversation(shopId: string, answeredIds: string[]
   return rows[0]?.conversationId ?? null;
 }
 
-/** Whether the shop already received this email (a provider's retry, or the same mail forwarded twice). */
-export async function alreadyReceived(shopId: string, rfcMessageId: string): Promise<boolean> {
-  const { rows } = await pool().query(`SELECT 1 FROM "EmailThreadMessage" WHERE "shopId" = $1 AND "rfcMessageId" = $2`, [shopId, rfcMessageId]);
-  return rows.length > 0;
-}
-
 /** Records an email of the thread; a second record of the same Message-ID keeps the first (a resend of our reply). */
 export async function recordThreadEmail(sql: Sql, shopId: string, email: ThreadEmail & { messageId: string | null }): Promise<void> {
   await sql.execute(
